@@ -1,0 +1,92 @@
+"""Read topics.toml, the one list of the kit's topics.
+
+Every command takes the topic list, titles, points and hints from here, so
+nothing else in the project repeats them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "topics.toml"
+SUPPORTED_FORMAT = 1
+
+
+class ManifestError(ValueError):
+    """topics.toml is missing, malformed or inconsistent."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Topic:
+    """One exercise topic as the manifest describes it."""
+
+    name: str
+    title: str
+    lecture: str
+    points: float
+    hints: tuple[str, ...]
+    timeout: float = 60.0
+    number: int = 0
+
+    @property
+    def module_file(self) -> str:
+        """File name of the topic's module in exercises/ and solutions/."""
+        return f"{self.name}.py"
+
+    @property
+    def test_file(self) -> str:
+        """File name of the topic's visible (and hidden) tests."""
+        return f"test_{self.name}.py"
+
+
+def load(path: Path = MANIFEST) -> list[Topic]:
+    """Return the topics in teaching order; raise ManifestError naming the problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ManifestError(f"{path}: manifest not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}") from exc
+    if data.get("format_version") != SUPPORTED_FORMAT:
+        raise ManifestError(f"{path}: format_version must be {SUPPORTED_FORMAT}")
+    topics = []
+    for number, entry in enumerate(data.get("topics", []), start=1):
+        where = f"{path}: topic #{number}"
+        try:
+            topic = Topic(
+                name=str(entry["name"]),
+                title=str(entry["title"]),
+                lecture=str(entry["lecture"]),
+                points=float(entry["points"]),
+                hints=tuple(str(h) for h in entry["hints"]),
+                timeout=float(entry.get("timeout", 60.0)),
+                number=number,
+            )
+        except KeyError as exc:
+            raise ManifestError(f"{where}: missing key {exc}") from exc
+        if not topic.name.isidentifier():
+            raise ManifestError(f"{where}: name {topic.name!r} is not a module name")
+        if topic.points <= 0 or not topic.hints:
+            raise ManifestError(f"{where} ({topic.name}): needs points > 0 and hints")
+        topics.append(topic)
+    names = [t.name for t in topics]
+    if not topics or len(set(names)) != len(names):
+        raise ManifestError(f"{path}: topic names must be present and unique")
+    return topics
+
+
+def by_name(names: str | None = None, path: Path = MANIFEST) -> list[Topic]:
+    """Topics selected by a comma-separated list (all when empty), in manifest order."""
+    topics = load(path)
+    if not names:
+        return topics
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    known = {t.name for t in topics}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise ManifestError(
+            f"unknown topic {', '.join(unknown)}; topics are: {', '.join(sorted(known))}")
+    return [t for t in topics if t.name in wanted]

@@ -1,0 +1,118 @@
+"""`make verify`: prove the kit sound, as rustlings' `dev check` does for its exercises.
+
+* every reference solution earns full marks in every topic;
+* every stub earns exactly zero;
+* every known wrong solution (tests/wrong/<topic>/*.py) loses points in its topic;
+* every correct alternative (tests/alternatives/<topic>/*.py) keeps every point.
+
+Visible and hidden tests both run: this is what a grade would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import dataclasses
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader import manifest, runner, scoring
+from grader.manifest import Topic
+
+CATALOGS = {"wrong": "Wrong:", "alternatives": "Alternative:"}
+
+
+@dataclasses.dataclass
+class Case:
+    """One module (or folder) to grade, and what its score must be."""
+
+    label: str
+    topic: Topic
+    source: Path            # a folder of modules, or one module file
+    expect: str             # "full" | "zero" | "loses"
+
+
+@dataclasses.dataclass
+class Verdict:
+    case: Case
+    result: scoring.TopicScore
+    ok: bool
+
+
+def catalog_cases(kind: str, expect: str, topics: list[Topic]) -> list[Case]:
+    """Cases for every module of tests/<kind>/<topic>/; a bad entry is an error."""
+    cases = []
+    folder = manifest.ROOT / "tests" / kind
+    by_name = {t.name: t for t in topics}
+    for path in sorted(folder.glob("*/*.py")):
+        topic = by_name.get(path.parent.name)
+        if topic is None:
+            continue
+        first = path.read_text(encoding="utf-8").lstrip().lstrip('"').lstrip()
+        if not first.startswith(CATALOGS[kind]):
+            raise SystemExit(f"{path}: its docstring must start with {CATALOGS[kind]!r}")
+        cases.append(Case(f"{kind}/{topic.name}/{path.name}", topic, path, expect))
+    return cases
+
+
+def all_cases(topics: list[Topic]) -> list[Case]:
+    cases = [Case(f"solutions/{t.module_file}", t, manifest.ROOT / "solutions", "full")
+             for t in topics]
+    cases += [Case(f"exercises/{t.module_file}", t, manifest.ROOT / "exercises", "zero")
+              for t in topics]
+    cases += catalog_cases("wrong", "loses", topics)
+    cases += catalog_cases("alternatives", "full", topics)
+    return cases
+
+
+def judge(case: Case) -> Verdict:
+    """Grade one case (visible + hidden tests) and compare with its expectation."""
+    with tempfile.TemporaryDirectory(prefix="kit-verify-") as scratch:
+        target = case.source
+        if case.source.is_file():
+            target = Path(scratch)
+            shutil.copyfile(case.source, target / case.topic.module_file)
+        result = scoring.score(runner.run_topic(case.topic, target, hidden=True))
+    ok = {"full": result.complete,
+          "zero": result.score == 0 and result.run.status == "graded",
+          "loses": result.score < result.max_score}[case.expect]
+    return Verdict(case, result, ok)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader verify", description=__doc__)
+    parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
+    parser.add_argument("--jobs", "-j", type=int, default=2)
+    parser.add_argument("--only", default="", help="only cases whose label contains this")
+    args = parser.parse_args(argv)
+    topics = manifest.by_name(args.topics)
+    cases = [c for c in all_cases(topics) if args.only in c.label]
+    started = time.monotonic()
+    bad = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for verdict in pool.map(judge, cases):
+            result = verdict.result
+            mark = "ok  " if verdict.ok else "FAIL"
+            line = (f"{mark} {verdict.case.label:<58} must {verdict.case.expect:<5} "
+                    f"got {result.score:g}/{result.max_score:g}")
+            if not verdict.ok or verdict.case.expect == "loses":
+                failing = [t.name for t in result.run.tests if t.status != "passed"]
+                detail = result.first_failure if verdict.case.expect != "zero" else ""
+                if failing:
+                    line += f"  [{', '.join(failing)[:150]}]"
+                if not verdict.ok and detail:
+                    line += f"\n     {detail[:300]}"
+            print(line, flush=True)
+            if not verdict.ok:
+                bad.append(verdict)
+    summary = (f"{len(cases) - len(bad)} of {len(cases)} cases as expected "
+               f"in {time.monotonic() - started:.0f} s")
+    if bad:
+        print(f"verify FAILED: {summary}; unexpected: "
+              + ", ".join(v.case.label for v in bad), file=sys.stderr)
+        return 1
+    print(f"verify passed: {summary}")
+    return 0

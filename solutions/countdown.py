@@ -1,0 +1,62 @@
+"""Topic 1 - countdown: functions as threads, and stopping a thread.
+
+Lecture: "Functions as Threads" and "Thread Termination".
+
+Build two functions:
+
+* ``countdown(count, interval, out, stop)`` calls ``out(f"Counting down {n}")``
+  for n = count, count-1, ..., 1 and waits ``interval`` seconds after each
+  line. Python cannot kill a thread, so the lecture's answer is a terminate
+  flag the thread keeps polling: here that flag is the ``threading.Event``
+  ``stop``. When ``stop`` is set the countdown returns promptly (well within
+  0.2 s, even when ``interval`` is long) and emits no further line. It
+  returns how many lines it emitted; ``count <= 0`` emits nothing.
+* ``start_countdown(...)`` runs ``countdown`` in a new thread and returns the
+  thread, already started, at once.
+
+The tests check: the exact lines and the return value; the wait between
+lines; that ``stop`` ends a long wait at once and that no line follows it
+(even when ``stop`` was set before the start); that ``start_countdown``
+returns at once and that the countdown really runs in the new thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+
+def countdown(count: int, interval: float = 1.0,
+              out: Callable[[str], None] = print,
+              stop: threading.Event | None = None) -> int:
+    """Emit "Counting down n" for n = count..1, waiting ``interval`` after each.
+
+    Returns the number of lines emitted. Stops promptly when ``stop`` is set.
+    """
+    ### BEGIN SOLUTION
+    if stop is None:
+        stop = threading.Event()
+    emitted = 0
+    for n in range(count, 0, -1):
+        if stop.is_set():
+            break
+        out(f"Counting down {n}")
+        emitted += 1
+        # Event.wait returns True as soon as stop is set: no full interval lost.
+        if stop.wait(interval):
+            break
+    return emitted
+    ### END SOLUTION
+
+
+def start_countdown(count: int, interval: float = 1.0,
+                    out: Callable[[str], None] = print,
+                    stop: threading.Event | None = None) -> threading.Thread:
+    """Start ``countdown`` in a new thread and return that thread at once."""
+    ### BEGIN SOLUTION
+    # Pass the function itself as target: target=countdown(...) would run it
+    # now, in this thread.
+    thread = threading.Thread(target=countdown, args=(count, interval, out, stop))
+    thread.start()
+    return thread
+    ### END SOLUTION

@@ -1,0 +1,138 @@
+"""Shared set-up of the topic tests: which modules they test, and clean-up.
+
+``pytest --target DIR`` tests the modules in DIR (default: ``exercises/``).
+DIR goes first on ``sys.path`` and the topic modules are imported by their
+plain names, so that functions pickle under the ``spawn`` start method.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import multiprocessing.pool
+import sys
+import threading
+import weakref
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+DEFAULT_TARGET = TESTS.parent / "exercises"
+_POOLS: "weakref.WeakSet[multiprocessing.pool.Pool]" = weakref.WeakSet()
+_POOLS_LOCK = threading.Lock()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--target", default=str(DEFAULT_TARGET),
+                     help="folder holding the topic modules to test (default: exercises/)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    target = Path(config.getoption("--target")).resolve()
+    if not target.is_dir():
+        raise pytest.UsageError(f"--target {target}: no such folder")
+    for folder in (str(TESTS), str(target)):      # target ends up first
+        if folder in sys.path:
+            sys.path.remove(folder)
+        sys.path.insert(0, folder)
+    config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
+    _record_pools()
+
+
+def _record_pools() -> None:
+    """Remember every Pool created, so leftovers of wrong code can be ended."""
+    original = multiprocessing.pool.Pool.__init__
+    if getattr(original, "_kit_wrapped", False):
+        return
+
+    def init(self, *args, **kwargs):
+        with _POOLS_LOCK:
+            _POOLS.add(self)
+        original(self, *args, **kwargs)
+
+    init._kit_wrapped = True  # type: ignore[attr-defined]
+    multiprocessing.pool.Pool.__init__ = init  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _end_leftover_pools():
+    """A pool left running by wrong code burns CPU and skews later timings."""
+    yield
+    with _POOLS_LOCK:
+        pools = list(_POOLS)
+    for pool in pools:
+        try:
+            pool.terminate()
+        except Exception:  # pylint: disable=broad-exception-caught
+            pass
+    for child in multiprocessing.active_children():
+        child.kill()
+
+
+@pytest.fixture(scope="session")
+def target_dir(pytestconfig: pytest.Config) -> Path:
+    return Path(pytestconfig.getoption("--target")).resolve()
+
+
+def load_topic(name: str):
+    """Import the student's module ``name``; fail with a learner message if it can't."""
+    try:
+        return importlib.import_module(name)
+    except SyntaxError as exc:
+        pytest.fail(f"{name}.py does not compile: SyntaxError at line {exc.lineno}: "
+                    f"{exc.msg}", pytrace=False)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            pytest.fail(f"{name}.py was not found in the target folder", pytrace=False)
+        pytest.fail(f"importing {name}.py failed: {exc}", pytrace=False)
+    except BaseException as exc:  # pylint: disable=broad-exception-caught
+        pytest.fail(f"importing {name}.py raised {type(exc).__name__}: {exc} - "
+                    "does the module run code at import time?", pytrace=False)
+    return None  # unreachable: pytest.fail raises
+
+
+@pytest.fixture(scope="module")
+def mod(request: pytest.FixtureRequest):
+    """The student's module for this test file: test_<topic>.py tests <topic>.py."""
+    return load_topic(request.path.stem.removeprefix("test_"))
+
+
+START_METHODS = ("fork", "forkserver", "spawn")
+
+
+@pytest.fixture(params=START_METHODS)
+def start_method(request: pytest.FixtureRequest):
+    """Run the test under each start method; it is also the default meanwhile."""
+    method = request.param
+    previous = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(method, force=True)
+    yield method
+    multiprocessing.set_start_method(previous, force=True)
+
+
+def _pool(method: str):
+    workers = multiprocessing.get_context(method).Pool(2)
+    yield workers
+    workers.terminate()
+    workers.join()
+
+
+@pytest.fixture
+def pool():
+    """A two-process pool (fork: the quickest to start), terminated afterwards."""
+    yield from _pool("fork")
+
+
+@pytest.fixture
+def method_pool(start_method: str):
+    """A two-process pool of each start method in turn, terminated afterwards."""
+    yield from _pool(start_method)
+
+
+@pytest.fixture
+def release(tmp_path: Path):
+    """Path of a file whose creation releases ``pool_tasks.wait_for_file`` tasks."""
+    path = tmp_path / "release"
+    yield path
+    path.touch()

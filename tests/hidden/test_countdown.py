@@ -1,0 +1,77 @@
+"""Hidden tests of topic 1, countdown: graded, never shipped to students."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from probes import Background, Recorder, expect
+
+
+def lines_for(count: int) -> list[str]:
+    return [f"Counting down {n}" for n in range(count, 0, -1)]
+
+
+@pytest.mark.points(2)
+def test_other_counts(mod):
+    for count in (1, 7):
+        out = Recorder()
+        returned = mod.countdown(count, 0.001, out)
+        expect(out.values == lines_for(count), f"countdown({count}, ...) emitted {out.values}.")
+        expect(returned == count, f"countdown({count}, ...) returned {returned!r}.")
+
+
+def test_default_out_is_print(mod, capsys):
+    mod.countdown(2, 0.001)
+    printed = capsys.readouterr().out
+    expect(printed == "Counting down 2\nCounting down 1\n",
+           f"countdown(2, 0.001) printed {printed!r}: out must default to print.")
+
+
+def test_stop_never_set_gives_full_count(mod):
+    out = Recorder()
+    returned = mod.countdown(4, 0.001, out, threading.Event())
+    expect(out.values == lines_for(4) and returned == 4,
+           f"with a stop that is never set, countdown(4, ...) emitted {out.values} and "
+           f"returned {returned!r}.")
+
+
+@pytest.mark.points(2)
+def test_stop_during_third_line(mod):
+    stop = threading.Event()
+
+    def on_call(index, _line):
+        if index == 2:
+            stop.set()
+
+    out = Recorder(on_call)
+    call = Background(mod.countdown, 6, 0.02, out, stop)
+    expect(call.finished_within(3.0), "countdown did not return within 3 s of stop.")
+    returned = call.result()
+    expect(out.values == lines_for(6)[:3], f"stop was set during line 3, yet the lines "
+           f"were {out.values}.")
+    expect(returned == 3, f"countdown emitted 3 lines but returned {returned!r}.")
+
+
+def test_start_countdown_with_stop_already_set(mod):
+    stop = threading.Event()
+    stop.set()
+    out = Recorder()
+    thread = mod.start_countdown(3, 0.5, out, stop)
+    thread.join(1.0)
+    expect(not thread.is_alive(), "with stop already set, the countdown thread was "
+           "still running after 1 s.")
+    expect(out.values == [], f"with stop already set, the thread emitted {out.values}.")
+
+
+def test_start_countdown_gives_a_new_thread_each_call(mod):
+    out = Recorder()
+    first = mod.start_countdown(1, 0.001, out)
+    second = mod.start_countdown(1, 0.001, out)
+    first.join(2.0)
+    second.join(2.0)
+    expect(first is not second and first.ident != second.ident,
+           "two calls of start_countdown returned the same thread.")
+    expect(sorted(out.values) == ["Counting down 1"] * 2 and len(out.threads) == 2,
+           "two countdowns of one line each did not emit one line each from two threads.")

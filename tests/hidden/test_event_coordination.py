@@ -1,0 +1,58 @@
+"""Hidden tests of topic 4, event_coordination: graded, never shipped to students."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from probes import Background, Recorder, SleepSpy, expect
+
+
+def test_start_workers_edge_sizes(mod):
+    go = threading.Event()
+    expect(mod.start_workers(0, go, Recorder()) == [], "start_workers(0, ...) must return [].")
+    out = Recorder()
+    threads = mod.start_workers(1, go, out)
+    go.set()
+    for thread in threads:
+        thread.join(2.0)
+    expect(out.values == [0], f"start_workers(1, ...) called out with {out.values}.")
+
+
+@pytest.mark.points(2)
+def test_twelve_workers_each_once(mod):
+    go = threading.Event()
+    out = Recorder()
+    threads = mod.start_workers(12, go, out)
+    expect(out.wait_for(1, 0.2) is False, "a worker called out() before go was set.")
+    go.set()
+    for thread in threads:
+        thread.join(3.0)
+    expect(sorted(out.values) == list(range(12)),
+           f"12 workers called out with {sorted(out.values)}.")
+
+
+def test_ping_pong_default_out_is_print(mod, capsys):
+    mod.ping_pong(2)
+    printed = capsys.readouterr().out
+    expect(printed == "ping\npong\nping\npong\n", f"ping_pong(2) printed {printed!r}.")
+
+
+def test_one_round(mod):
+    out = Recorder()
+    mod.ping_pong(1, out)
+    expect(out.values == ["ping", "pong"], f"ping_pong(1) emitted {out.values}.")
+
+
+@pytest.mark.points(3)
+def test_a_thousand_rounds_in_order_without_sleeps(mod, monkeypatch):
+    spy = SleepSpy(monkeypatch, mod)
+    out = Recorder()
+    call = Background(mod.ping_pong, 1000, out)
+    expect(call.finished_within(30.0), "ping_pong(1000) had not finished after 30 s.")
+    call.result()
+    expect(out.values == ["ping", "pong"] * 1000,
+           "ping_pong(1000) did not strictly alternate ping, pong.")
+    expect(not spy.by_threads(out.threads), "the players called time.sleep: hand the "
+           "turn over with Events instead.")

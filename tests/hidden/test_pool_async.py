@@ -1,0 +1,70 @@
+"""Hidden tests of topic 5, pool_async: graded, never shipped to students.
+
+They repeat the visible checks under every start method (fork, forkserver,
+spawn), where the visible ones use one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+import pool_tasks
+from probes import Background, expect, fail
+
+OTHER_METHODS = ["forkserver", "spawn"]
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
+def test_submit_and_collect_under_each_method(mod, method_pool, release):
+    call = Background(mod.submit_all, method_pool, pool_tasks.wait_for_file,
+                      [(str(release), i) for i in range(3)])
+    if not call.finished_within(2.0):
+        release.touch()
+        fail("submit_all waited for its tasks.")
+    results = call.result()
+    release.touch()
+    values = mod.collect(results, timeout=10)
+    expect(values == [0, 1, 2], f"collect returned {values!r}, expected [0, 1, 2].")
+    values = mod.collect([method_pool.apply_async(mod.add, (i, i)) for i in range(3)])
+    expect(values == [0, 2, 4], f"collect of add tasks returned {values!r}.")
+
+
+def test_collect_edge_cases(mod, pool):
+    expect(mod.collect([], timeout=1) == [], "collect([]) must return [].")
+    values = mod.collect([pool.apply_async(mod.add, (1, 1))], timeout=5)
+    expect(values == [2], f"collect within the deadline returned {values!r}.")
+
+
+@pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
+def test_poll_under_each_method(mod, method_pool):
+    expect(mod.poll(method_pool.apply_async(mod.add, (2, 2)), 0.01) == 4,
+           "poll of add(2, 2) did not return 4.")
+    with pytest.raises(ValueError):
+        mod.poll(method_pool.apply_async(pool_tasks.fail_with, ("x",)), 0.01)
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"], indirect=True)
+def test_parallel_map_order_under_each_method(mod, start_method):
+    values = mod.parallel_map(mod.add, [(i, 1) for i in range(5)], 2)
+    expect(values == [1, 2, 3, 4, 5], f"parallel_map under {start_method} returned {values!r}.")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
+def test_parallel_map_in_processes_under_each_method(mod, start_method, tmp_path):
+    values = mod.parallel_map(pool_tasks.rendezvous, [(str(tmp_path), 2, i) for i in range(2)], 2)
+    pids = {pid for _, pid in values}
+    expect(os.getpid() not in pids and len(pids) == 2 and min(s for s, _ in values) == 2,
+           f"under {start_method}, the 2 calls did not run at once in 2 worker processes.")
+    expect(not multiprocessing.active_children(),
+           f"under {start_method}, worker processes outlived parallel_map.")
+
+
+def test_parallel_map_defaults_and_empty(mod):
+    expect(mod.parallel_map(mod.add, [(1, 2)]) == [3], "parallel_map(add, [(1, 2)]) "
+           "with the default processes must return [3].")
+    expect(mod.parallel_map(mod.add, [], 2) == [], "parallel_map(add, [], 2) must return [].")

@@ -1,0 +1,44 @@
+"""Task functions the pool tests send to worker processes.
+
+They live in a module of their own, importable by name, so they pickle under
+every start method (``spawn`` and ``forkserver`` re-import them in the child).
+Processes coordinate through files: that works whatever the start method.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def wait_for_file(path: str, value, limit: float = 10.0):
+    """Block until ``path`` exists (at most ``limit`` s), then return ``value``."""
+    deadline = time.monotonic() + limit
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return value
+
+
+def rendezvous(folder: str, n: int, index: int, limit: float = 2.0):
+    """Sign in, wait until ``n`` calls signed in (at most ``limit`` s).
+
+    Returns (how many had signed in, this process's pid).
+    """
+    Path(folder, f"{index}-{os.getpid()}").touch()
+    deadline = time.monotonic() + limit
+    seen = len(os.listdir(folder))
+    while seen < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+        seen = len(os.listdir(folder))
+    return seen, os.getpid()
+
+
+def fail_with(message: str):
+    """Raise ValueError(message) in the worker."""
+    raise ValueError(message)
+
+
+def times_ten(x):
+    """A task other than the topic's own ``add``."""
+    return x * 10

@@ -1,0 +1,347 @@
+"""Instruments the tests hand to student code, and small helpers to use them.
+
+The tests own the ``out`` callables, Events, counters and task functions they
+pass in; these classes record what the student's code did with them (which
+thread called, when, how often it polled) so that tests can check behaviour
+deterministically instead of hoping a race shows up. Shared state is guarded
+by locks: the tests must stay correct without a GIL too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import sys
+import threading
+import time
+from typing import Any, Callable
+
+import pytest
+
+
+def fail(message: str) -> None:
+    """Fail the current test with a message written for the learner."""
+    pytest.fail(message, pytrace=False)
+
+
+def expect(condition: object, message: str) -> None:
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        fail(message)
+
+
+def plural(n: int, word: str) -> str:
+    """``3 lines`` / ``1 line``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@dataclasses.dataclass
+class Call:
+    """One call of a recorder: the value, the calling thread, the time."""
+
+    value: Any
+    thread: int
+    at: float
+
+
+class Recorder:
+    """A thread-safe ``out`` callable that remembers every call.
+
+    ``on_call(index, value)`` runs inside each call (in the caller's thread),
+    so a test can act at an exact point of the student's sequence, e.g. set
+    ``stop`` as the second line is emitted.
+    """
+
+    def __init__(self, on_call: Callable[[int, Any], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self.calls: list[Call] = []
+        self.on_call = on_call
+        self.some = threading.Event()      # set at the first call
+
+    def __call__(self, value: Any) -> None:
+        with self._lock:
+            index = len(self.calls)
+            self.calls.append(Call(value, threading.get_ident(), time.monotonic()))
+        self.some.set()
+        if self.on_call is not None:
+            self.on_call(index, value)
+
+    @property
+    def values(self) -> list:
+        with self._lock:
+            return [c.value for c in self.calls]
+
+    @property
+    def threads(self) -> set[int]:
+        with self._lock:
+            return {c.thread for c in self.calls}
+
+    def wait_for(self, count: int, timeout: float, call: "Background | None" = None) -> bool:
+        """Wait (politely) until ``count`` calls were made; False on timeout.
+
+        Gives up early when the background ``call`` has already returned.
+        """
+        deadline = time.monotonic() + timeout
+        while len(self.calls) < count:
+            if time.monotonic() > deadline or (call is not None and call.done):
+                return len(self.calls) >= count
+            time.sleep(0.005)
+        return True
+
+
+class CountingEvent(threading.Event):
+    """An Event that counts how it is asked: ``is_set()`` polls vs ``wait()``s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._count_lock = threading.Lock()
+        self.is_set_calls = 0
+        self.waiting = 0           # threads inside wait() right now
+        self.wait_calls = 0
+
+    def is_set(self) -> bool:
+        with self._count_lock:
+            self.is_set_calls += 1
+        return super().is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with self._count_lock:
+            self.wait_calls += 1
+            self.waiting += 1
+        try:
+            return super().wait(timeout)
+        finally:
+            with self._count_lock:
+                self.waiting -= 1
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What happened to a call run in a helper thread."""
+
+    finished: bool
+    value: Any = None
+    error: BaseException | None = None
+    elapsed: float = 0.0
+    thread: threading.Thread | None = None
+
+
+def call_in_thread(func: Callable[..., Any], *args: Any, timeout: float,
+                   **kwargs: Any) -> Outcome:
+    """Run ``func`` in a daemon thread; give up waiting after ``timeout`` s.
+
+    A student's call that blocks forever then costs ``timeout``, not the test.
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        start = time.monotonic()
+        try:
+            box["value"] = func(*args, **kwargs)
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            box["error"] = exc
+        box["elapsed"] = time.monotonic() - start
+
+    thread = threading.Thread(target=target, daemon=True, name="kit-probe")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        return Outcome(False, elapsed=timeout, thread=thread)
+    return Outcome(True, box.get("value"), box.get("error"), box["elapsed"], thread)
+
+
+class SleepSpy:
+    """Replace ``time.sleep`` (and the module's own name for it) while active.
+
+    Every call is recorded with its thread and whether an event loop was
+    running in that thread, then the real sleep happens. A student who wrote
+    ``from time import sleep`` is covered by also patching the module's globals.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *modules: Any) -> None:
+        self._lock = threading.Lock()
+        self.calls: list[tuple[int, float, bool]] = []
+        real = time.sleep
+        self._real = real
+
+        def spy(seconds: float) -> None:
+            try:
+                asyncio.get_running_loop()
+                in_loop = True
+            except RuntimeError:
+                in_loop = False
+            with self._lock:
+                self.calls.append((threading.get_ident(), seconds, in_loop))
+            real(seconds)
+
+        monkeypatch.setattr(time, "sleep", spy)
+        for module in modules:
+            for name, value in list(vars(module).items()):
+                if value is real:
+                    monkeypatch.setattr(module, name, spy)
+
+    def in_loop(self) -> list[float]:
+        """Durations of the sleeps made while an event loop was running."""
+        with self._lock:
+            return [seconds for _, seconds, in_loop in self.calls if in_loop]
+
+    def by_threads(self, idents: set[int]) -> list[float]:
+        """Durations of the sleeps made by the given threads."""
+        with self._lock:
+            return [seconds for ident, seconds, _ in self.calls if ident in idents]
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``ValueError('boom')`` with the student's file and line when known."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.startswith(sys.prefix) and "/tests/" not in filename:
+            where = f" (at {filename.rsplit('/', 1)[-1]} line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return f"{type(exc).__name__}({exc})"[:200] + where
+
+
+class Background:
+    """Start ``func`` in a daemon thread now; look at its outcome later."""
+
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.ended_at: float | None = None
+
+        def target() -> None:
+            try:
+                self.value = func(*args, **kwargs)
+            except BaseException as exc:  # pylint: disable=broad-exception-caught
+                self.error = exc
+            self.ended_at = time.monotonic()
+
+        self.thread = threading.Thread(target=target, daemon=True, name="kit-background")
+        self.thread.start()
+
+    @property
+    def done(self) -> bool:
+        """True once the call has returned or raised."""
+        return self.ended_at is not None
+
+    def result(self) -> Any:
+        """The call's return value; re-raises what the call raised."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+    def finished_within(self, timeout: float) -> bool:
+        """Join for at most ``timeout`` seconds; True when the call has returned.
+
+        A stub's NotImplementedError is re-raised at once: nothing else about
+        the call is worth reporting.
+        """
+        self.thread.join(timeout)
+        if isinstance(self.error, NotImplementedError):
+            raise self.error
+        return not self.thread.is_alive()
+
+
+def outcome(call: Background) -> str:
+    """How a background call ended, for a message: 'raised X' / 'returned 3' / ..."""
+    if not call.done:
+        return "is still running"
+    if call.error is not None:
+        return f"raised {describe_exception(call.error)}"
+    return f"returned {call.value!r}"
+
+
+class ThreadEndings:
+    """Make the threads that call ``mark()`` end slowly, and count those that ended.
+
+    ``mark()`` plants an object in a thread-local whose destructor runs as the
+    thread is being torn down - after the student's code in it has returned,
+    before ``join()`` on it returns - and sleeps ``linger`` seconds there. A
+    caller that returns without joining finds the threads not yet ended.
+    """
+
+    def __init__(self, linger: float = 0.15) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self.linger = linger
+        self.started = 0
+        self.ended = 0
+
+    def mark(self) -> None:
+        with self._lock:
+            self.started += 1
+        self._local.guard = _Lingerer(self)
+
+    def _ended(self) -> None:
+        with self._lock:
+            self.ended += 1
+
+    @property
+    def still_running(self) -> int:
+        with self._lock:
+            return self.started - self.ended
+
+
+class _Lingerer:  # pylint: disable=too-few-public-methods
+    def __init__(self, owner: ThreadEndings) -> None:
+        self._owner = owner
+
+    def __del__(self) -> None:
+        time.sleep(self._owner.linger)
+        self._owner._ended()  # pylint: disable=protected-access
+
+
+class AsyncRendezvous:
+    """Coroutines that go on only once all ``n`` are running, and end in reverse."""
+
+    def __init__(self, n: int, limit: float = 0.5) -> None:
+        self.n, self.limit = n, limit
+        self.started: list[int] = []
+        self.alone: list[int] = []
+        self.finished: list[int] = []
+        self._all_in: asyncio.Event | None = None
+        self._done: list[asyncio.Event] = []
+
+    async def part(self, i: int) -> str:
+        if self._all_in is None:
+            self._all_in = asyncio.Event()
+            self._done = [asyncio.Event() for _ in range(self.n + 1)]
+            self._done[self.n].set()
+        self.started.append(i)
+        if len(self.started) == self.n:
+            self._all_in.set()
+        try:
+            await asyncio.wait_for(self._all_in.wait(), self.limit)
+        except asyncio.TimeoutError:
+            self.alone.append(i)
+        try:                            # part i ends after part i+1
+            await asyncio.wait_for(self._done[i + 1].wait(), self.limit)
+        except asyncio.TimeoutError:
+            pass
+        self.finished.append(i)
+        self._done[i].set()
+        return f"result {i}"
+
+
+def slowed(counter_class):
+    """A subclass whose ``value`` reads and writes pause, as a thread switch would.
+
+    On CPython the GIL rarely switches threads inside ``self.value += 1``, so an
+    unlocked counter looks correct; ``time.sleep(0)`` in the getter and setter
+    opens the read-9 / read-9 / write-10 window the lecture describes.
+    """
+
+    class Slowed(counter_class):
+        @property
+        def value(self):
+            time.sleep(0)
+            return self.__dict__.get("_slowed_value", 0)
+
+        @value.setter
+        def value(self, new):
+            time.sleep(0)
+            self.__dict__["_slowed_value"] = new
+
+    return Slowed

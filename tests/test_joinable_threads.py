@@ -1,0 +1,187 @@
+"""Visible tests of topic 2, joinable_threads: run `make check T=joinable_threads`."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from probes import Background, ThreadEndings, describe_exception, expect, fail
+
+
+class Rendezvous:
+    """Calls that only go on once ``n`` of them are running at the same time."""
+
+    def __init__(self, n: int, timeout: float = 1.0) -> None:
+        self._lock = threading.Lock()
+        self._barrier = threading.Barrier(n, timeout=timeout)
+        self.active = 0
+        self.most_active = 0
+        self.threads: set[int] = set()
+
+    def __call__(self, value):
+        with self._lock:
+            self.active += 1
+            self.most_active = max(self.most_active, self.active)
+            self.threads.add(threading.get_ident())
+        try:
+            self._barrier.wait()
+        except threading.BrokenBarrierError:
+            pass                      # ran alone: most_active tells the test
+        finally:
+            with self._lock:
+                self.active -= 1
+        return value * 10
+
+
+@pytest.mark.points(2)
+def test_calls_run_at_the_same_time(mod):
+    func = Rendezvous(4)
+    call = Background(mod.run_in_threads, func, [(1,), (2,), (3,), (4,)])
+    expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
+    expect(func.most_active == 4,
+           f"only {func.most_active} of 4 calls were ever running at the same time: "
+           "start every thread first, then join them in a second loop "
+           "(start + join in one loop runs them one after another).")
+    expect(threading.get_ident() not in func.threads and call.thread.ident not in func.threads,
+           "func ran in the calling thread: each call needs its own Thread.")
+    expect(len(func.threads) == 4, f"4 calls ran in {len(func.threads)} threads: "
+           "each call needs its own thread.")
+    call.result()
+    expect(call.value == [10, 20, 30, 40],
+           f"run_in_threads returned {call.value!r}, expected [10, 20, 30, 40].")
+
+
+@pytest.mark.points(2)
+def test_results_come_back_in_the_order_of_args(mod):
+    n = 4
+    done = [threading.Event() for _ in range(n + 1)]
+    done[n].set()
+
+    def func(i):
+        try:                          # call i finishes only after call i+1:
+            done[i + 1].wait(1.0)     # completion order is n-1, ..., 1, 0
+            return f"result {i}"
+        finally:
+            done[i].set()
+
+    result = mod.run_in_threads(func, [(i,) for i in range(n)])
+    want = [f"result {i}" for i in range(n)]
+    if result == list(reversed(want)):
+        fail(f"got {result}: that is the order the threads finished in. Put "
+             "(index, value) on the queue and rebuild the order of args_list.")
+    expect(result == want, f"run_in_threads returned {result!r}, expected {want!r}.")
+
+
+@pytest.mark.points(2)
+def test_every_thread_has_ended_on_return(mod):
+    endings = ThreadEndings()
+
+    def func(x):
+        endings.mark()
+        return x
+
+    result = mod.run_in_threads(func, [(i,) for i in range(4)])
+    running = endings.still_running
+    expect(running == 0, f"run_in_threads returned while {running} of 4 threads were "
+           "still running: join() every thread before you return.")
+    expect(result == [0, 1, 2, 3], f"returned {result!r}, expected [0, 1, 2, 3].")
+
+
+@pytest.mark.points(2)
+def test_raises_the_earliest_exception_after_all_threads_end(mod):
+    endings = ThreadEndings()
+    key_raised = threading.Event()
+
+    value_raised = threading.Event()
+
+    def func(i):
+        endings.mark()
+        if i == 1:                    # earliest in args_list, but raised last
+            key_raised.wait(1.0)
+            value_raised.set()
+            raise ValueError("call 1 failed")
+        if i == 2:                    # a later call still running after both raised
+            value_raised.wait(1.0)
+            time.sleep(0.3)
+        if i == 3:
+            try:
+                raise KeyError("call 3 failed")
+            finally:
+                key_raised.set()
+        return i
+
+    call = Background(mod.run_in_threads, func, [(0,), (1,), (2,), (3,)])
+    expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
+    running = endings.still_running
+    if call.error is None:
+        fail(f"two calls raised, yet run_in_threads returned {call.value!r}: it must "
+             "raise the exception of the earliest failing args.")
+    if isinstance(call.error, KeyError):
+        fail("run_in_threads raised KeyError from args (3,), the first exception in "
+             "time; it must raise the one of the EARLIEST args that failed, (1,).")
+    expect(isinstance(call.error, ValueError) and "call 1" in str(call.error),
+           f"expected ValueError('call 1 failed'), got {describe_exception(call.error)}.")
+    expect(running == 0, f"run_in_threads raised while {running} threads were still "
+           "running: join every thread first, then raise.")
+
+
+def test_empty_list_gives_empty_result(mod):
+    expect(mod.run_in_threads(lambda: 1, []) == [], "run_in_threads(func, []) must return [].")
+
+
+def blocked_threads(pattern: str, release: threading.Event) -> list[threading.Thread]:
+    """Started daemon threads: 'b' blocks until release (max 5 s), 'q' ends at once."""
+    threads = [threading.Thread(target=release.wait, args=(5.0,), daemon=True)
+               if kind == "b" else threading.Thread(target=int, daemon=True)
+               for kind in pattern]
+    for thread in threads:
+        thread.start()
+    for kind, thread in zip(pattern, threads):
+        if kind == "q":
+            thread.join()
+    return threads
+
+
+@pytest.mark.points(2)
+def test_join_all_returns_the_threads_still_alive_in_order(mod):
+    release = threading.Event()
+    threads = blocked_threads("bqbqb", release)
+    try:
+        alive = mod.join_all(threads, timeout=0.2)
+    finally:
+        release.set()
+    want = [threads[0], threads[2], threads[4]]
+    expect(isinstance(alive, list), f"join_all returned {alive!r}, not a list.")
+    expect(alive == want, f"join_all returned threads {[threads.index(t) for t in alive if t in threads]} "
+           "(by position), expected [0, 2, 4]: the threads still alive, in their "
+           "original order.")
+
+
+@pytest.mark.points(2)
+def test_join_all_shares_one_deadline(mod):
+    release = threading.Event()
+    threads = blocked_threads("bbbbbb", release)
+    started = time.monotonic()
+    call = Background(mod.join_all, threads, 0.25)
+    finished = call.finished_within(3.0)
+    elapsed = time.monotonic() - started
+    release.set()
+    expect(finished, "join_all(threads, timeout=0.25) was still waiting after 3 s: "
+           "it must give up when the timeout has passed.")
+    call.result()
+    expect(elapsed < 1.0, f"join_all(6 blocked threads, timeout=0.25) took {elapsed:.2f} s: "
+           "the timeout is one deadline for the whole list, not 0.25 s for each "
+           "thread - give each join() only the time that is left.")
+    expect(call.value == threads, "join_all must return all 6 threads still blocked.")
+
+
+def test_join_all_without_timeout_waits_for_all(mod):
+    threads = [threading.Thread(target=time.sleep, args=(0.05 * i,)) for i in range(1, 4)]
+    for thread in threads:
+        thread.start()
+    alive = mod.join_all(threads)
+    expect(alive == [], f"join_all(threads) returned {alive!r}, expected [].")
+    expect(not any(t.is_alive() for t in threads),
+           "join_all(threads) with no timeout returned before every thread ended.")

@@ -1,0 +1,142 @@
+"""Visible tests of topic 3, mutex_counter: run `make check T=mutex_counter`."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from probes import Background, ThreadEndings, describe_exception, expect, fail, slowed
+
+
+def increment_together(counter, n_threads: int, n_increments: int) -> list[BaseException]:
+    """The test's own threads, released together, each incrementing n times."""
+    gate = threading.Barrier(n_threads, timeout=10)
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            gate.wait()
+            for _ in range(n_increments):
+                counter.increment()
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    return errors
+
+
+def test_counter_starts_at_zero_and_adds(mod):
+    counter = mod.Counter()
+    expect(counter.value == 0, f"a new Counter has value {counter.value!r}, not 0.")
+    counter.increment()
+    counter.increment(5)
+    expect(counter.value == 6, f"after increment() and increment(5) value is "
+           f"{counter.value!r}, not 6.")
+
+
+@pytest.mark.points(4)
+def test_no_update_is_lost_under_contention(mod):
+    counter = slowed(mod.Counter)()
+    errors = increment_together(counter, 8, 250)
+    expect(not errors, f"increment raised {describe_exception(errors[0]) if errors else ''}")
+    lost = 8 * 250 - counter.value
+    expect(lost == 0, f"the counter lost {lost:,} of 2,000 updates: two threads read the "
+           "same value before either wrote it back. Is the whole read-modify-write "
+           "inside one `with lock:`, with one lock shared by every call (created in "
+           "__init__, not inside increment)?")
+
+
+@pytest.mark.points(2)
+def test_failed_addition_propagates_and_releases_the_lock(mod):
+    counter = mod.Counter()
+    try:
+        counter.increment("x")
+    except TypeError:
+        pass
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        fail(f"increment('x') raised {describe_exception(exc)}; expected the TypeError "
+             "of 0 + 'x' to propagate.")
+    else:
+        fail("increment('x') raised nothing: the TypeError of the addition must "
+             "propagate to the caller, not be swallowed.")
+    later = Background(counter.increment, 5)       # another thread: an RLock won't help
+    if not later.finished_within(1.0):
+        fail("after increment('x') raised, the next increment() hung: the lock was "
+             "never released. `with lock:` releases it even when the body raises.")
+    later.result()
+    expect(counter.value == 5, f"after a failed increment('x') and increment(5), value is "
+           f"{counter.value!r}, not 5.")
+
+
+class SpyCounter:
+    """A stand-in counter that records which threads call increment, and when."""
+
+    def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0) -> None:
+        self._lock = threading.Lock()
+        self._gate = threading.Barrier(n_threads, timeout=1.0)
+        self._entered: set[int] = set()
+        self.value = start
+        self.pause = pause
+        self.per_thread: dict[int, int] = {}
+        self.together = True
+        self.endings = ThreadEndings(linger=0.1)
+
+    def increment(self, amount: int = 1) -> None:
+        me = threading.get_ident()
+        with self._lock:
+            first = me not in self._entered
+            self._entered.add(me)
+        if first:
+            self.endings.mark()
+            try:
+                self._gate.wait()       # every hammer thread must be alive at once
+            except threading.BrokenBarrierError:
+                self.together = False
+        if self.pause:
+            time.sleep(self.pause)
+        with self._lock:
+            self.value += amount
+            self.per_thread[me] = self.per_thread.get(me, 0) + 1
+
+
+@pytest.mark.points(2)
+def test_hammer_runs_its_threads_at_the_same_time(mod):
+    spy = SpyCounter(4)
+    call = Background(mod.hammer, spy, 4, 5)
+    expect(call.finished_within(15.0), "hammer(counter, 4, 5) did not return within 15 s.")
+    expect(spy.together, "hammer's threads were not all alive at the same time: start "
+           "them all first, then join them all (start + join in one loop runs them "
+           "one after another).")
+    expect(len(spy.per_thread) == 4, f"increment was called from {len(spy.per_thread)} "
+           "threads, expected 4.")
+    call.result()
+
+
+@pytest.mark.points(2)
+def test_hammer_waits_for_its_threads(mod):
+    spy = SpyCounter(3, pause=0.01)
+    value = mod.hammer(spy, 3, 6)
+    expect(spy.endings.still_running == 0 and sum(spy.per_thread.values()) == 18,
+           "hammer returned before its threads had finished: join() every thread "
+           "before reading counter.value.")
+    expect(value == 118, f"hammer returned {value!r}; the counter (starting at 100) "
+           "holds 118 after 3 threads x 6 increments - return counter.value.")
+
+
+@pytest.mark.points(2)
+def test_hammer_counts_right(mod):
+    spy = SpyCounter(3, start=7)
+    value = mod.hammer(spy, 3, 4)
+    counts = sorted(spy.per_thread.values())
+    expect(counts == [4, 4, 4], f"each of 3 threads called increment {counts} times, "
+           "expected 4 each.")
+    expect(value == 19, f"hammer returned {value!r}, but the counter holds 19 "
+           "(it started at 7): return counter.value, not a count of your own.")
+    real = mod.Counter()
+    expect(mod.hammer(real, 4, 250) == 1000, "hammer(Counter(), 4, 250) did not return 1000.")

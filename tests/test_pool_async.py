@@ -1,0 +1,193 @@
+"""Visible tests of topic 5, pool_async: run `make check T=pool_async`."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+import warnings
+
+import pytest
+
+import pool_tasks
+from probes import Background, describe_exception, expect, fail
+
+
+@pytest.mark.points(2)
+def test_submit_all_returns_at_once(mod, pool, release):
+    args = [(str(release), i) for i in range(3)]
+    call = Background(mod.submit_all, pool, pool_tasks.wait_for_file, args)
+    if not call.finished_within(2.0):
+        release.touch()
+        fail("submit_all did not return while its tasks were still running: "
+             "apply() and get() wait for a task. Use apply_async and return the "
+             "AsyncResults at once.")
+    results = call.result()
+    expect(isinstance(results, list) and len(results) == 3,
+           f"submit_all returned {results!r}: expected a list of 3 AsyncResults.")
+    expect(all(hasattr(r, "get") and hasattr(r, "ready") for r in results),
+           f"submit_all must return AsyncResult handles, got {results!r}.")
+    expect(not any(r.ready() for r in results),
+           "a task was already finished when submit_all returned: did it wait?")
+    release.touch()
+    values = [r.get(10) for r in results]
+    expect(values == [0, 1, 2], f"the handles gave {values}, expected [0, 1, 2]: "
+           "keep the order of args_list.")
+
+
+@pytest.mark.points(2)
+def test_collect_returns_values_in_order(mod, pool):
+    results = [pool.apply_async(mod.add, (i, 10)) for i in range(5)]
+    values = mod.collect(results, timeout=10)
+    expect(values == [10, 11, 12, 13, 14], f"collect returned {values!r}, expected "
+           "[10, 11, 12, 13, 14].")
+    results = [pool.apply_async(pool_tasks.times_ten, (i,)) for i in range(3)]
+    values = mod.collect(results)
+    expect(values == [0, 10, 20], f"collect(results) without timeout returned {values!r}.")
+
+
+@pytest.mark.points(3)
+def test_collect_shares_one_deadline(mod, pool, release):
+    results = [pool.apply_async(pool_tasks.wait_for_file, (str(release), i)) for i in range(6)]
+    started = time.monotonic()
+    call = Background(mod.collect, results, 0.25)
+    finished = call.finished_within(4.0)
+    release.touch()
+    if not finished:
+        fail("collect(results, timeout=0.25) was still waiting after 4 s: it must "
+             "give up when the deadline passes (get(timeout) with the time left).")
+    elapsed = call.ended_at - started
+    if call.error is None:
+        fail(f"collect(results, timeout=0.25) returned {call.value!r} although no task "
+             "could finish in time: raise multiprocessing.TimeoutError.")
+    expect(isinstance(call.error, multiprocessing.TimeoutError),
+           f"collect raised {describe_exception(call.error)}; expected "
+           "multiprocessing.TimeoutError (what AsyncResult.get raises).")
+    expect(elapsed < 1.0, f"collect(6 blocked results, timeout=0.25) raised after "
+           f"{elapsed:.2f} s: the timeout is one deadline for the whole list, not "
+           "0.25 s per result.")
+
+
+def test_collect_reraises_a_task_error(mod, pool):
+    results = [pool.apply_async(mod.add, (1, 2)),
+               pool.apply_async(pool_tasks.fail_with, ("task 2 failed",))]
+    try:
+        values = mod.collect(results, timeout=10)
+    except ValueError as exc:
+        expect("task 2 failed" in str(exc), f"collect raised the wrong ValueError: {exc}")
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        fail(f"collect raised {describe_exception(exc)}; expected the task's "
+             "ValueError('task 2 failed').")
+    else:
+        fail(f"a task raised ValueError, yet collect returned {values!r}: let get() "
+             "re-raise the task's exception.")
+
+
+class FakeResult:
+    """An AsyncResult look-alike that becomes ready after ``after`` seconds."""
+
+    def __init__(self, after: float, value=None, error: BaseException | None = None):
+        self._lock = threading.Lock()
+        self._at = time.monotonic() + after
+        self._value, self._error = value, error
+        self.ready_calls = 0
+
+    def ready(self) -> bool:
+        with self._lock:
+            self.ready_calls += 1
+        return time.monotonic() >= self._at
+
+    def _is_ready(self) -> bool:
+        return time.monotonic() >= self._at
+
+    def wait(self, timeout=None):
+        left = self._at - time.monotonic()
+        if left > 0:
+            time.sleep(left if timeout is None else min(left, timeout))
+
+    def successful(self) -> bool:
+        if not self._is_ready():
+            raise ValueError(f"{self!r} not ready")
+        return self._error is None
+
+    def get(self, timeout=None):
+        self.wait(timeout)
+        if not self._is_ready():
+            raise multiprocessing.TimeoutError
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+@pytest.mark.points(2)
+def test_poll_sleeps_between_checks(mod):
+    result = FakeResult(0.2, value="done")
+    call = Background(mod.poll, result, 0.05)
+    expect(call.finished_within(5.0), "poll did not return within 5 s of the result "
+           "becoming ready.")
+    expect(call.result() == "done", f"poll returned {call.value!r}, expected the value.")
+    expect(result.ready_calls <= 30, f"poll called ready() {result.ready_calls:,} times "
+           "in 0.2 s with interval=0.05: that is spinning. Sleep `interval` seconds "
+           "between checks (time.sleep(interval)).")
+
+
+@pytest.mark.points(2)
+def test_poll_returns_or_raises_the_task_outcome(mod, pool):
+    value = mod.poll(pool.apply_async(mod.add, (3, 4)), 0.01)
+    expect(value == 7, f"poll of add(3, 4) returned {value!r}, expected 7.")
+    try:
+        got = mod.poll(pool.apply_async(pool_tasks.fail_with, ("poll me",)), 0.01)
+    except ValueError as exc:
+        expect("poll me" in str(exc), f"poll raised the wrong ValueError: {exc}")
+    else:
+        fail(f"the task raised ValueError, yet poll returned {got!r}: when "
+             "successful() is False, raise the task's exception (get() re-raises it).")
+
+
+def test_add(mod):
+    expect(mod.add(3, 4) == 7, "add(3, 4) must return 7.")
+    expect(mod.add("a", "b") == "ab", "add('a', 'b') must return 'ab' (x + y).")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("start_method", ["spawn"], indirect=True)   # hidden tests: all three
+def test_parallel_map_results_in_order(mod, start_method):
+    args = [(i, i) for i in range(6)]
+    values = mod.parallel_map(mod.add, args, 2)
+    expect(values == [0, 2, 4, 6, 8, 10], f"parallel_map(add, {args}, 2) returned "
+           f"{values!r} under {start_method}.")
+
+
+@pytest.mark.points(3)
+def test_parallel_map_runs_calls_in_processes_at_once(mod, tmp_path):
+    folder = tmp_path / "signed"
+    folder.mkdir()
+    values = mod.parallel_map(pool_tasks.rendezvous, [(str(folder), 3, i) for i in range(3)], 3)
+    expect(isinstance(values, list) and len(values) == 3, f"parallel_map returned {values!r}.")
+    pids = {pid for _, pid in values}
+    if os.getpid() in pids:
+        fail("the calls ran in this process: a ThreadPool or a plain loop gives "
+             "threads, not processes. Use multiprocessing.Pool(processes).")
+    together = min(seen for seen, _ in values)
+    expect(together == 3 and len(pids) == 3,
+           f"with processes=3, only {together} of 3 calls were running at the same "
+           f"time (in {len(pids)} processes): use Pool(processes) and apply_async for "
+           "every call before getting any result.")
+
+
+@pytest.mark.points(2)
+def test_parallel_map_leaves_no_worker_alive(mod):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        values = mod.parallel_map(pool_tasks.times_ten, [(1,), (2,)], 2)
+        alive = multiprocessing.active_children()
+        gc.collect()
+    unclosed = [w for w in caught if issubclass(w.category, ResourceWarning)
+                and "pool" in str(w.message).lower()]
+    expect(values == [10, 20], f"parallel_map returned {values!r}, expected [10, 20].")
+    expect(not alive and not unclosed,
+           f"parallel_map returned with {len(alive)} worker processes still alive "
+           f"{'and an unclosed pool' if unclosed else ''}: close() and "
+           "join() the pool, or use `with multiprocessing.Pool(...) as pool:`.")

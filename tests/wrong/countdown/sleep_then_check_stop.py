@@ -1,0 +1,41 @@
+"""Wrong: waits with time.sleep(interval) and checks stop only afterwards, so stop is noticed only after a full interval.
+Expect: countdown returns within 0.2 s of stop being set even when interval is long (here it takes the whole interval).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+
+def countdown(count: int, interval: float = 1.0,
+              out: Callable[[str], None] = print,
+              stop: threading.Event | None = None) -> int:
+    """Emit "Counting down n" for n = count..1, waiting ``interval`` after each.
+
+    Returns the number of lines emitted. Stops promptly when ``stop`` is set.
+    """
+    if stop is None:
+        stop = threading.Event()
+    emitted = 0
+    for n in range(count, 0, -1):
+        if stop.is_set():
+            break
+        out(f"Counting down {n}")
+        emitted += 1
+        time.sleep(interval)
+        if stop.is_set():
+            break
+    return emitted
+
+
+def start_countdown(count: int, interval: float = 1.0,
+                    out: Callable[[str], None] = print,
+                    stop: threading.Event | None = None) -> threading.Thread:
+    """Start ``countdown`` in a new thread and return that thread at once."""
+    # Pass the function itself as target: target=countdown(...) would run it
+    # now, in this thread.
+    thread = threading.Thread(target=countdown, args=(count, interval, out, stop))
+    thread.start()
+    return thread

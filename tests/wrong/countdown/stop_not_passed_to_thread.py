@@ -1,0 +1,40 @@
+"""Wrong: start_countdown does not pass stop on to countdown, so the thread never sees the event.
+Expect: setting stop ends a countdown started with start_countdown promptly, with no further line.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+
+def countdown(count: int, interval: float = 1.0,
+              out: Callable[[str], None] = print,
+              stop: threading.Event | None = None) -> int:
+    """Emit "Counting down n" for n = count..1, waiting ``interval`` after each.
+
+    Returns the number of lines emitted. Stops promptly when ``stop`` is set.
+    """
+    if stop is None:
+        stop = threading.Event()
+    emitted = 0
+    for n in range(count, 0, -1):
+        if stop.is_set():
+            break
+        out(f"Counting down {n}")
+        emitted += 1
+        # Event.wait returns True as soon as stop is set: no full interval lost.
+        if stop.wait(interval):
+            break
+    return emitted
+
+
+def start_countdown(count: int, interval: float = 1.0,
+                    out: Callable[[str], None] = print,
+                    stop: threading.Event | None = None) -> threading.Thread:
+    """Start ``countdown`` in a new thread and return that thread at once."""
+    # Pass the function itself as target: target=countdown(...) would run it
+    # now, in this thread.
+    thread = threading.Thread(target=countdown, args=(count, interval, out))
+    thread.start()
+    return thread

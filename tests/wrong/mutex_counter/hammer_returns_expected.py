@@ -1,0 +1,34 @@
+"""Wrong: hammer returns n_threads * n_increments (what it should be) instead of counter.value.
+Expect: hammer returns counter.value (e.g. a counter that did not start at 0, or that loses updates).
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Counter:
+    """A counter that many threads may increment at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    def increment(self, amount: int = 1) -> None:
+        """Add ``amount`` to ``value`` without ever losing an update."""
+        with self._lock:
+            self.value = self.value + amount
+
+
+def hammer(counter: Counter, n_threads: int, n_increments: int) -> int:
+    """Increment ``counter`` from ``n_threads`` threads at once; return its value."""
+    def work() -> None:
+        for _ in range(n_increments):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return n_threads * n_increments

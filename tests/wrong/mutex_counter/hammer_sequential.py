@@ -1,0 +1,33 @@
+"""Wrong: hammer starts and joins each thread in the same loop, so the threads run one after another.
+Expect: all n_threads threads are alive at the same time.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Counter:
+    """A counter that many threads may increment at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    def increment(self, amount: int = 1) -> None:
+        """Add ``amount`` to ``value`` without ever losing an update."""
+        with self._lock:
+            self.value = self.value + amount
+
+
+def hammer(counter: Counter, n_threads: int, n_increments: int) -> int:
+    """Increment ``counter`` from ``n_threads`` threads at once; return its value."""
+    def work() -> None:
+        for _ in range(n_increments):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    return counter.value

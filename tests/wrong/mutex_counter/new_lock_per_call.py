@@ -1,0 +1,33 @@
+"""Wrong: increment creates a new threading.Lock() on every call, so each thread locks its own lock and nothing is protected.
+Expect: no update is lost when many threads increment at once (with a slow value property the total comes out short).
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Counter:
+    """A counter that many threads may increment at once."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def increment(self, amount: int = 1) -> None:
+        """Add ``amount`` to ``value`` without ever losing an update."""
+        with threading.Lock():
+            self.value = self.value + amount
+
+
+def hammer(counter: Counter, n_threads: int, n_increments: int) -> int:
+    """Increment ``counter`` from ``n_threads`` threads at once; return its value."""
+    def work() -> None:
+        for _ in range(n_increments):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counter.value

@@ -1,0 +1,46 @@
+"""Wrong: collect calls get() with no timeout, so it waits for every task however long the timeout.
+Expect: collect: raises multiprocessing.TimeoutError promptly when the deadline passes (here it never does).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import time
+from typing import Any, Callable
+
+
+def add(x, y):
+    """Return ``x + y`` (run it in a worker process)."""
+    return x + y
+
+
+def submit_all(pool: multiprocessing.pool.Pool, func: Callable[..., Any],
+               args_list: list[tuple]) -> list[multiprocessing.pool.AsyncResult]:
+    """Submit ``func(*args)`` for every args with apply_async; never wait."""
+    return [pool.apply_async(func, args) for args in args_list]
+
+
+def collect(results: list[multiprocessing.pool.AsyncResult],
+            timeout: float | None = None) -> list:
+    """Return the values in order within one shared deadline."""
+    return [result.get() for result in results]
+
+
+def poll(result: multiprocessing.pool.AsyncResult, interval: float = 0.1):
+    """Check ``ready()`` every ``interval`` seconds; return or raise the outcome."""
+    while not result.ready():
+        time.sleep(interval)
+    if result.successful():
+        return result.get()
+    return result.get()             # re-raises the task's exception
+
+
+def parallel_map(func: Callable[..., Any], args_list: list[tuple],
+                 processes: int | None = None) -> list:
+    """Run every call in a process pool; return results in order."""
+    with multiprocessing.Pool(processes) as pool:
+        values = collect(submit_all(pool, func, args_list))
+        pool.close()
+        pool.join()
+    return values
