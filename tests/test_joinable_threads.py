@@ -13,7 +13,7 @@ from probes import Background, ThreadEndings, describe_exception, expect, fail
 class Rendezvous:
     """Calls that only go on once ``n`` of them are running at the same time."""
 
-    def __init__(self, n: int, timeout: float = 1.0) -> None:
+    def __init__(self, n: int, timeout: float = 2.0) -> None:
         self._lock = threading.Lock()
         self._barrier = threading.Barrier(n, timeout=timeout)
         self.active = 0

@@ -79,7 +79,7 @@ class SpyCounter:
 
     def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0) -> None:
         self._lock = threading.Lock()
-        self._gate = threading.Barrier(n_threads, timeout=1.0)
+        self._gate = threading.Barrier(n_threads, timeout=3.0)
         self._entered: set[int] = set()
         self.value = start
         self.pause = pause

@@ -67,11 +67,13 @@ def test_start_countdown_with_stop_already_set(mod):
 
 def test_start_countdown_gives_a_new_thread_each_call(mod):
     out = Recorder()
-    first = mod.start_countdown(1, 0.001, out)
-    second = mod.start_countdown(1, 0.001, out)
+    stop = threading.Event()
+    first = mod.start_countdown(1, 5.0, out, stop)     # both stay alive in their wait,
+    second = mod.start_countdown(1, 5.0, out, stop)    # so their idents can't be reused
+    both = out.wait_for(2, 3.0)
+    stop.set()
     first.join(2.0)
     second.join(2.0)
-    expect(first is not second and first.ident != second.ident,
-           "two calls of start_countdown returned the same thread.")
-    expect(sorted(out.values) == ["Counting down 1"] * 2 and len(out.threads) == 2,
+    expect(first is not second, "two calls of start_countdown returned the same thread.")
+    expect(both and out.values == ["Counting down 1"] * 2 and len(out.threads) == 2,
            "two countdowns of one line each did not emit one line each from two threads.")

@@ -1,0 +1,85 @@
+"""`make release`: write the student release to dist/student/ and dist/student.zip.
+
+It holds what students work on and what `make check` needs: the stubs, the
+visible tests and their helpers, the manifest, the check part of the grader,
+pyproject.toml and the Makefile. Never the solutions, the hidden tests or the
+catalogs of wrong and alternative solutions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from grader import manifest, stubs
+
+GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
+                  "check.py", "hints.py", "pytest_plugin.py")
+TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
+TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk")
+STUDENT_MAKEFILE = """\
+# Your commands (Python 3.11+ needed; the first run sets up .venv):
+#   make check              test every topic in exercises/
+#   make check T=countdown  test one topic
+#   make hint T=countdown   show the next hint for a topic
+include kit.mk
+.DEFAULT_GOAL := check
+"""
+STUDENT_README = """\
+# Python concurrency exercises
+
+    make check              # test every topic in exercises/ (sets up .venv the first time)
+    make check T=countdown  # one topic
+    make hint T=countdown   # the next hint for a topic
+
+Fill in the functions in `exercises/`, one file per topic, in this order:
+
+{topics}
+
+Each file's docstring says what to build and which part of the lecture it
+practises. `make check` prints a table: each topic's status and points and,
+for a failing topic, what went wrong and what it usually means. The tests in
+`tests/` are the visible ones; your grade also counts hidden tests that check
+the same contract with other numbers, so solve the problem, not the test.
+"""
+
+
+def build(dest: Path, root: Path = manifest.ROOT) -> Path:
+    """Write the release folder ``dest`` and ``dest``.zip; return the zip's path."""
+    topics = manifest.load(root / "topics.toml")
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "exercises").mkdir(parents=True)
+    (dest / "tests").mkdir()
+    (dest / "grader").mkdir()
+    expected = stubs.expected_stubs(root)
+    for topic in topics:
+        # Written from the solutions' markers, so a stale exercises/ can't leak.
+        stub = expected[root / "exercises" / topic.module_file]
+        (dest / "exercises" / topic.module_file).write_text(stub, encoding="utf-8")
+        shutil.copy2(root / "tests" / topic.test_file, dest / "tests" / topic.test_file)
+    for name in TEST_HELPERS:
+        shutil.copy2(root / "tests" / name, dest / "tests" / name)
+    for name in GRADER_MODULES:
+        shutil.copy2(root / "grader" / name, dest / "grader" / name)
+    for name in TOP_FILES:
+        shutil.copy2(root / name, dest / name)
+    (dest / "Makefile").write_text(STUDENT_MAKEFILE, encoding="utf-8")
+    listing = "\n".join(f"{t.number}. `{t.module_file}` - {t.title} (lecture: {t.lecture})"
+                        for t in topics)
+    (dest / "README.md").write_text(STUDENT_README.format(topics=listing), encoding="utf-8")
+    (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.hints-seen.json\n", encoding="utf-8")
+    archive = shutil.make_archive(str(dest), "zip", root_dir=dest.parent, base_dir=dest.name)
+    return Path(archive)
+
+
+def main(argv: list[str]) -> int:
+    dest = Path(argv[0]) if argv else manifest.ROOT / "dist" / "student"
+    archive = build(dest.resolve())
+    print(f"wrote {dest}/ and {archive}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

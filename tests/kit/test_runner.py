@@ -1,0 +1,71 @@
+"""The runner grades what a module does, whatever state it is in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader import manifest, runner, scoring
+from grader.check import render
+
+COUNTDOWN = manifest.by_name("countdown")[0]
+SOLUTION = (manifest.ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
+
+
+def grade(tmp_path: Path, text: str | None, **kwargs) -> scoring.TopicScore:
+    if text is not None:
+        (tmp_path / "countdown.py").write_text(text, encoding="utf-8")
+    return scoring.score(runner.run_topic(COUNTDOWN, tmp_path, **kwargs))
+
+
+def test_the_reference_earns_full_marks(tmp_path):
+    result = grade(tmp_path, SOLUTION)
+    assert result.complete and result.score == 10
+    assert all(t.status == "passed" for t in result.run.tests)
+
+
+def test_a_missing_module_is_reported_missing(tmp_path):
+    result = grade(tmp_path, None)
+    assert result.run.status == "missing" and result.score == 0
+    assert "countdown.py was not found" in result.run.message
+
+
+def test_a_syntax_error_names_its_line(tmp_path):
+    result = grade(tmp_path, "def countdown(:\n    pass\n")
+    assert result.score == 0
+    assert "SyntaxError at line 1" in result.first_failure
+
+
+def test_a_stub_says_which_function_to_write(tmp_path):
+    result = grade(tmp_path, SOLUTION.replace("    thread.start()\n", "    raise NotImplementedError\n"))
+    messages = {t.name: t.message for t in result.run.tests}
+    assert "start_countdown() is still a stub" in messages["test_start_countdown_passes_stop_on"]
+    assert 0 < result.score < 10
+
+
+def test_exiting_at_import_scores_zero_not_a_crash(tmp_path):
+    result = grade(tmp_path, "import os\nos._exit(0)\n")
+    assert result.score == 0 and result.run.status in {"error", "graded"}
+
+
+def test_a_hang_at_import_is_stopped(tmp_path):
+    result = grade(tmp_path, "while True:\n    pass\n", timeout=8)
+    assert result.run.status == "timeout" and result.score == 0
+    assert result.run.seconds < 20
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_hidden_tests_run_only_when_asked(tmp_path, hidden):
+    result = grade(tmp_path, SOLUTION, hidden=hidden)
+    assert any(t.name.startswith("hidden::") for t in result.run.tests) is hidden
+
+
+def test_the_table_shows_progress_and_the_first_failure(tmp_path):
+    good = grade(tmp_path, SOLUTION)
+    bad = grade(tmp_path, SOLUTION.replace("stop.wait(interval)", "time.sleep(interval) or stop.is_set()")
+                .replace("import threading", "import threading\nimport time"))
+    table = render([good, bad], width=100)
+    assert "1/2 topics complete" in table and "PASS" in table and "FAIL" in table
+    assert "stop.wait(interval)" in table          # the learner message of the failure
+    assert "make hint T=countdown" in table
