@@ -12,14 +12,16 @@ import multiprocessing
 import multiprocessing.pool
 import sys
 import threading
-import weakref
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
 DEFAULT_TARGET = TESTS.parent / "exercises"
-_POOLS: "weakref.WeakSet[multiprocessing.pool.Pool]" = weakref.WeakSet()
+# Strong references: a pool that wrong code leaves open (or closes without
+# joining) must not be silently reaped by garbage collection before the test
+# looks; every pool is terminated after its test anyway.
+_POOLS: list[multiprocessing.pool.Pool] = []
 _POOLS_LOCK = threading.Lock()
 
 
@@ -48,7 +50,7 @@ def _record_pools() -> None:
 
     def init(self, *args, **kwargs):
         with _POOLS_LOCK:
-            _POOLS.add(self)
+            _POOLS.append(self)
         original(self, *args, **kwargs)
 
     init._kit_wrapped = True  # type: ignore[attr-defined]
@@ -61,6 +63,7 @@ def _end_leftover_pools():
     yield
     with _POOLS_LOCK:
         pools = list(_POOLS)
+        _POOLS.clear()
     for pool in pools:
         try:
             pool.terminate()

@@ -7,6 +7,7 @@ Processes coordinate through files: that works whatever the start method.
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import time
 from pathlib import Path
@@ -42,3 +43,24 @@ def fail_with(message: str):
 def times_ten(x):
     """A task other than the topic's own ``add``."""
     return x * 10
+
+
+_LINGERING = []
+
+
+def linger_at_exit(x, seconds: float = 0.15):
+    """Return ``x * 10``; the worker process then takes ``seconds`` to exit.
+
+    A pool that is closed but not joined returns while such workers are
+    still alive, so the test sees them instead of racing their exit.
+    """
+    if not _LINGERING:
+        _LINGERING.append(multiprocessing.util.Finalize(
+            None, time.sleep, args=(seconds,), exitpriority=100))
+    return x * 10
+
+
+def sleep_then(delay: float, value):
+    """Sleep ``delay`` seconds in the worker, then return ``value``."""
+    time.sleep(delay)
+    return value

@@ -12,7 +12,7 @@ import os
 import pytest
 
 import pool_tasks
-from probes import Background, expect, fail
+from probes import Background, describe_exception, expect, fail
 
 OTHER_METHODS = ["forkserver", "spawn"]
 
@@ -31,6 +31,23 @@ def test_submit_and_collect_under_each_method(mod, method_pool, release):
     expect(values == [0, 1, 2], f"collect returned {values!r}, expected [0, 1, 2].")
     values = mod.collect([method_pool.apply_async(mod.add, (i, i)) for i in range(3)])
     expect(values == [0, 2, 4], f"collect of add tasks returned {values!r}.")
+
+
+@pytest.mark.points(2)
+def test_collect_gives_up_when_nothing_finishes(mod, pool, release):
+    results = [pool.apply_async(pool_tasks.wait_for_file, (str(release), i)) for i in range(4)]
+    call = Background(mod.collect, results, 0.15)
+    finished = call.finished_within(4.0)
+    release.touch()
+    if not finished:
+        fail("collect(results, timeout=0.15) was still waiting after 4 s: it must "
+             "give up when the deadline passes (get(timeout) with the time left).")
+    if call.error is None:
+        fail(f"collect(results, timeout=0.15) returned {call.value!r} although no task "
+             "could finish in time: raise multiprocessing.TimeoutError.")
+    expect(isinstance(call.error, multiprocessing.TimeoutError),
+           f"collect raised {describe_exception(call.error)}; expected "
+           "multiprocessing.TimeoutError (what AsyncResult.get raises).")
 
 
 def test_collect_edge_cases(mod, pool):
