@@ -28,7 +28,7 @@ release: $(STAMP)
 
 # Run the suite on every other CPython that pyenv has (3.12, 3.13 when present).
 test-all-pythons:
-	@for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[1-9])' ); do \
+	@for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[2-9]\.'); do \
 	  py=$$(pyenv root)/versions/$$v/bin/python; \
 	  echo "== Python $$v"; \
 	  $(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$py unit verify || exit 1; \

@@ -65,6 +65,11 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
         shutil.copy2(root / "grader" / name, dest / "grader" / name)
     for name in TOP_FILES:
         shutil.copy2(root / name, dest / name)
+    # Students have no kit unit tests: plain `pytest` runs their visible tests.
+    project = (dest / "pyproject.toml").read_text(encoding="utf-8")
+    (dest / "pyproject.toml").write_text(
+        project.replace('testpaths = ["tests/kit"]', 'testpaths = ["tests"]'), encoding="utf-8")
+    shutil.copystat(root / "pyproject.toml", dest / "pyproject.toml")
     (dest / "Makefile").write_text(STUDENT_MAKEFILE, encoding="utf-8")
     listing = "\n".join(f"{t.number}. `{t.module_file}` - {t.title} (lecture: {t.lecture})"
                         for t in topics)

@@ -108,11 +108,9 @@ def main(argv: list[str]) -> int:
             print(line, flush=True)
             if not verdict.ok:
                 bad.append(verdict)
-    summary = (f"{len(cases) - len(bad)} of {len(cases)} cases as expected "
-               f"in {time.monotonic() - started:.0f} s")
+    print(f"{len(cases)} cases in {time.monotonic() - started:.0f} s")
     if bad:
-        print(f"verify FAILED: {summary}; unexpected: "
-              + ", ".join(v.case.label for v in bad), file=sys.stderr)
-        return 1
-    print(f"verify passed: {summary}")
-    return 0
+        print("unexpected: " + ", ".join(v.case.label for v in bad), file=sys.stderr)
+    # The plain closing line CI reads: cases as expected vs not.
+    print(f"verify: {len(cases) - len(bad)} passed, {len(bad)} failed")
+    return 1 if bad else 0

@@ -48,3 +48,11 @@ def test_make_check_works_inside_the_release(tmp_path):
                           cwd=tmp_path / "student", capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0 and "1/1 topics complete" in done.stdout, done.stdout
+
+
+def test_plain_pytest_in_the_release_runs_the_visible_tests(tmp_path):
+    release.build(tmp_path / "student")
+    done = subprocess.run([sys.executable, "-m", "pytest", "--co", "-q"],
+                          cwd=tmp_path / "student", capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert "tests/test_countdown.py::test_lines_and_return_value" in done.stdout, done.stdout
