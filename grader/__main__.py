@@ -10,6 +10,10 @@ COMMANDS = {
     "stubs": "grader.stubs",
     "verify": "grader.verify",
     "release": "grader.release",
+    "grade": "grader.grade",
+    "batch": "grader.batch",
+    "merge": "grader.merge",
+    "gradescope": "grader.gradescope",
 }
 
 
@@ -18,7 +22,12 @@ def main(argv: list[str]) -> int:
         print("usage: python -m grader {" + ",".join(COMMANDS) + "} [options]", file=sys.stderr)
         return 2
     import importlib  # pylint: disable=import-outside-toplevel
-    return int(importlib.import_module(COMMANDS[argv[0]]).main(argv[1:]) or 0)
+    try:
+        module = importlib.import_module(COMMANDS[argv[0]])
+    except ModuleNotFoundError:
+        print(f"`{argv[0]}` is not part of this copy of the kit", file=sys.stderr)
+        return 2
+    return int(module.main(argv[1:]) or 0)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import concurrent.futures
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
-from grader import manifest, runner, scoring
+from grader import export, manifest, runner, scoring
 from grader.manifest import Topic
-
-STATUS_WORDS = {"graded": "", "missing": "MISSING", "error": "ERROR", "timeout": "TIMEOUT"}
+from grader.results import SubmissionResult, topic_outcome
 
 
 def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
@@ -23,37 +22,11 @@ def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
         return [scoring.score(run) for run in runs]
 
 
-def status_of(result: scoring.TopicScore) -> str:
-    if result.complete:
-        return "PASS"
-    return STATUS_WORDS.get(result.run.status) or "FAIL"
-
-
-def render(results: list[scoring.TopicScore], width: int | None = None) -> str:
-    """The table students see, one row per topic plus a progress line."""
-    width = width or min(shutil.get_terminal_size((100, 20)).columns, 110)
-    lines = [f"{'#':>2}  {'topic':<20} {'status':<8} {'points':>11}",
-             f"{'-' * 2}  {'-' * 20} {'-' * 8} {'-' * 11}"]
-    for result in results:
-        topic = result.run.topic
-        points = f"{result.score:g}/{result.max_score:g}"
-        lines.append(f"{topic.number:>2}  {topic.name:<20} {status_of(result):<8} {points:>11}")
-        if not result.complete:
-            message = result.first_failure or "failed"
-            for part in textwrap.wrap(message, width=max(40, width - 8)):
-                lines.append(f"      {part}")
-    done = sum(r.complete for r in results)
-    lines.append("")
-    lines.append(f"{done}/{len(results)} topics complete, "
-                 f"{sum(r.score for r in results):g}/{sum(r.max_score for r in results):g} points.")
-    pending = [r.run.topic.name for r in results if not r.complete]
-    if pending:
-        lines.append(f"Stuck? `make hint T={pending[0]}` shows a hint for {pending[0]}.")
-    return "\n".join(lines)
+def as_result(name: str, scores: list[scoring.TopicScore]) -> SubmissionResult:
+    return SubmissionResult(name, [topic_outcome(s) for s in scores])
 
 
 def main(argv: list[str]) -> int:
-    import argparse  # pylint: disable=import-outside-toplevel
     parser = argparse.ArgumentParser(prog="python -m grader check",
                                      description="Run the topic tests and show a table.")
     parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),
@@ -71,6 +44,8 @@ def main(argv: list[str]) -> int:
     if not target.is_dir():
         print(f"error: {target}: no such folder", file=sys.stderr)
         return 2
-    results = grade_folder(target.resolve(), topics, hidden=args.hidden, jobs=args.jobs)
-    print(render(results))
-    return 0 if all(r.complete for r in results) else 1
+    scores = grade_folder(target.resolve(), topics, hidden=args.hidden, jobs=args.jobs)
+    result = as_result(target.name, scores)
+    width = min(shutil.get_terminal_size((100, 20)).columns, 110)
+    print(export.table(result, width=width))
+    return 0 if all(t.complete for t in result.topics) else 1

@@ -1,57 +1,157 @@
-"""pytest plugin of the grader: records each test's outcome, points and learner message.
+"""pytest plugin of the grader: records each test's outcome on a private, signed channel.
 
-Loaded with ``-p grader.pytest_plugin --results-file FILE``. Every collected
-test and every outcome is appended to FILE as one JSON line and flushed at
-once, so a crash or a kill mid-run loses nothing already decided. A test
-with no recorded outcome is counted as failed by the reader.
+Loaded with ``-p grader.pytest_plugin --results-fd W --key-fd K``. At start-up,
+before any student code is imported, it reads a fresh secret key from fd K
+and closes it. Every collected test and every outcome then goes to the pipe
+W as one JSON line signed with that key (HMAC-SHA256), flushed at once: a
+crash or a kill loses nothing already decided, and lines forged by the code
+under test are recognised and ignored.
+
+A test counts as passed only if its own body ran to its end: each test
+function is wrapped at collection so that a completion mark is made after
+its last statement, in a closure the tested code cannot name. And the
+objects pytest and the tests rely on (``pytest.fail``, the runner's
+functions, the probes, builtins) are compared after each test with what
+they were before any student code ran: if anything was replaced, the test
+fails and the run is flagged. Patching pytest therefore never raises a score.
 """
 
 from __future__ import annotations
 
+import builtins
+import functools
+import hashlib
+import hmac
 import json
 import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
-__all__ = ["learner_message"]
+__all__ = ["learner_message", "verify_line"]
 
-RESULTS_HELP = "append one JSON line per collected test and per outcome to this file"
 STUB_MESSAGE = ("{func} is still a stub: replace `raise NotImplementedError` in "
                 "{file} with your code")
 TIMEOUT_MESSAGE = ("the test did not finish within its time limit: something waits "
                    "forever - a join() on a thread that never ends, a wait() on an "
                    "Event nobody sets, or a get() without timeout?")
+UNFINISHED_MESSAGE = ("the test's body did not run to its end although it was reported "
+                      "as passed: something interfered with the test run")
+TAMPER_MESSAGE = "the code under test replaced {what}: this test cannot be trusted"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--results-file", default=None, help=RESULTS_HELP)
+    group = parser.getgroup("grader")
+    group.addoption("--results-fd", type=int, default=None,
+                    help="write signed JSON lines of results to this file descriptor")
+    group.addoption("--key-fd", type=int, default=None,
+                    help="read the signing key from this file descriptor, then close it")
+
+
+def sign(key: bytes, payload: str) -> str:
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_line(key: bytes, line: str) -> dict[str, Any] | None:
+    """The record of a signed line, or None when it is not genuine."""
+    payload, _, signature = line.rstrip("\n").rpartition("\t")
+    if not payload or not hmac.compare_digest(sign(key, payload), signature):
+        return None
+    try:
+        return json.loads(payload)
+    except json.JSONDecodeError:
+        return None
+
+
+class _Channel:
+    """Signed JSON lines to the grader's pipe; state kept out of module globals."""
+
+    def __init__(self, fd: int, key: bytes) -> None:
+        self._fd = fd
+        self._key = key
+        self._lock = threading.Lock()
+
+    def write(self, record: dict[str, Any]) -> None:
+        payload = json.dumps(record)
+        line = f"{payload}\t{sign(self._key, payload)}\n".encode()
+        with self._lock:
+            try:
+                os.write(self._fd, line)
+            except OSError:
+                pass
+
+
+_STATE = pytest.StashKey[dict]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
-    path = config.getoption("--results-file")
-    if path:
-        config.stash[_SINK] = _Sink(Path(path))
+    state: dict[str, Any] = {"channel": None, "finished": set(), "baseline": {},
+                             "tampered": []}
+    results_fd = config.getoption("--results-fd")
+    key_fd = config.getoption("--key-fd")
+    if results_fd is not None and key_fd is not None:
+        with os.fdopen(key_fd, "rb") as handle:
+            key = bytes.fromhex(handle.read().decode().strip())
+        state["channel"] = _Channel(results_fd, key)
+    state["baseline"] = _snapshot()
+    config.stash[_STATE] = state
 
 
-class _Sink:
-    """Append-only JSON-lines writer, flushed per record."""
+def _watched() -> dict[str, Callable[[], Any]]:
+    """What the tests' verdicts depend on, by name."""
+    import _pytest.python  # pylint: disable=import-outside-toplevel
+    import _pytest.reports  # pylint: disable=import-outside-toplevel
+    import _pytest.runner  # pylint: disable=import-outside-toplevel
+    watched: dict[str, Callable[[], Any]] = {
+        "pytest.fail": lambda: pytest.fail,
+        "pytest.skip": lambda: pytest.skip,
+        "pytest.raises": lambda: pytest.raises,
+        "Function.runtest": lambda: _pytest.python.Function.runtest,
+        "Function.obj": lambda: _pytest.python.Function.__dict__.get("obj"),
+        "pytest_pyfunc_call": lambda: _pytest.python.pytest_pyfunc_call,
+        "runner.call_and_report": lambda: _pytest.runner.call_and_report,
+        "runner.call_runtest_hook": lambda: _pytest.runner.call_runtest_hook,
+        "CallInfo.from_call": lambda: _pytest.runner.CallInfo.__dict__.get("from_call"),
+        "TestReport.from_item_and_call":
+            lambda: _pytest.reports.TestReport.__dict__.get("from_item_and_call"),
+        "TestReport.passed": lambda: _pytest.reports.BaseReport.__dict__.get("passed"),
+        "grader plugin": lambda: sys.modules.get(__name__),
+    }
+    for name in dir(builtins):
+        watched[f"builtins.{name}"] = functools.partial(getattr, builtins, name, None)
+    for module_name in ("probes", "pool_tasks"):
+        module = sys.modules.get(module_name)
+        if module is not None:
+            for name, value in vars(module).items():
+                if callable(value) and not name.startswith("__"):
+                    watched[f"{module_name}.{name}"] = functools.partial(
+                        lambda m, n: vars(m).get(n), module, name)
+    return watched
 
-    def __init__(self, path: Path) -> None:
-        self._file = path.open("a", encoding="utf-8")
-        self._lock = threading.Lock()
 
-    def write(self, record: dict[str, Any]) -> None:
-        with self._lock:
-            self._file.write(json.dumps(record) + "\n")
-            self._file.flush()
+def _snapshot() -> dict[str, tuple[Callable[[], Any], Any]]:
+    snapshot = {}
+    for name, getter in _watched().items():
+        try:
+            snapshot[name] = (getter, getter())
+        except Exception:  # pylint: disable=broad-exception-caught
+            continue
+    return snapshot
 
 
-_SINK = pytest.StashKey[_Sink]()
+def _replaced(state: dict[str, Any]) -> list[str]:
+    changed = []
+    for name, (getter, value) in state["baseline"].items():
+        try:
+            if getter() is not value:
+                changed.append(name)
+        except Exception:  # pylint: disable=broad-exception-caught
+            changed.append(name)
+    return changed
 
 
 def points_of(item: pytest.Item) -> float:
@@ -60,13 +160,29 @@ def points_of(item: pytest.Item) -> float:
     return float(marker.args[0]) if marker and marker.args else 1.0
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    sink = config.stash.get(_SINK, None)
-    if sink is None:
-        return
+    state = config.stash[_STATE]
+    finished: set[str] = state["finished"]
     for item in items:
-        sink.write({"event": "collected", "nodeid": item.nodeid, "name": item.name,
-                    "file": item.path.name, "points": points_of(item)})
+        if isinstance(item, pytest.Function):
+            item.obj = _completion_guard(item.obj, item.nodeid, finished)
+        if state["channel"] is not None:
+            state["channel"].write({"event": "collected", "nodeid": item.nodeid,
+                                    "name": item.name, "file": item.path.name,
+                                    "points": points_of(item)})
+    # The tests' own modules are imported now: watch their helpers from here on.
+    state["baseline"] = _snapshot()
+
+
+def _completion_guard(func: Callable[..., Any], nodeid: str,
+                      finished: set[str]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def run_to_the_end(*args: Any, **kwargs: Any) -> Any:
+        result = func(*args, **kwargs)
+        finished.add(nodeid)
+        return result
+    return run_to_the_end
 
 
 def learner_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
@@ -102,26 +218,40 @@ def _student_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, i
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
+    state = item.config.stash[_STATE]
     if call.excinfo is not None and report.failed:
         report.user_properties.append(("learner", learner_message(call.excinfo)))
+    if call.when == "call":
+        changed = _replaced(state)
+        if changed and not state["tampered"]:
+            state["tampered"] = changed
+        if state["tampered"]:
+            report.outcome = "failed"
+            report.user_properties.append(("learner", TAMPER_MESSAGE.format(
+                what=", ".join(state["tampered"][:5]))))
+            report.user_properties.append(("tampered", ", ".join(state["tampered"][:20])))
+        elif report.passed and item.nodeid not in state["finished"]:
+            report.outcome = "failed"
+            report.user_properties.append(("learner", UNFINISHED_MESSAGE))
     return report
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    config = _CONFIG.get("config")
-    sink = config.stash.get(_SINK, None) if config else None
-    if sink is None:
+    state = _CONFIG["config"].stash[_STATE] if "config" in _CONFIG else None
+    if state is None or state["channel"] is None:
         return
     if report.when != "call" and not (report.failed or report.skipped):
         return
     status = "passed" if report.passed else "skipped" if report.skipped else (
         "failed" if report.when == "call" else "error")
-    message = dict(report.user_properties).get("learner", "")
+    properties = dict(report.user_properties)
+    message = properties.get("learner", "")
     if report.skipped and isinstance(report.longrepr, tuple):
         message = str(report.longrepr[2])
-    sink.write({"event": "result", "nodeid": report.nodeid, "when": report.when,
-                "status": status, "message": message,
-                "duration": round(report.duration, 3)})
+    state["channel"].write({"event": "result", "nodeid": report.nodeid, "when": report.when,
+                            "status": status, "message": message,
+                            "tampered": properties.get("tampered", ""),
+                            "duration": round(report.duration, 3)})
 
 
 _CONFIG: dict[str, pytest.Config] = {}
@@ -130,6 +260,13 @@ _CONFIG: dict[str, pytest.Config] = {}
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     _CONFIG["config"] = session.config
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._kit_exitstatus = int(exitstatus)  # type: ignore[attr-defined]
+    state = session.config.stash.get(_STATE, None)
+    if state is not None and state["channel"] is not None:
+        state["channel"].write({"event": "finished"})
 
 
 @pytest.hookimpl(trylast=True)
@@ -145,7 +282,3 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(getattr(config, "_kit_exitstatus", 1))
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config._kit_exitstatus = int(exitstatus)  # type: ignore[attr-defined]

@@ -15,7 +15,8 @@ from pathlib import Path
 from grader import manifest, stubs
 
 GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
-                  "check.py", "hints.py", "pytest_plugin.py")
+                  "check.py", "hints.py", "pytest_plugin.py", "results.py", "export.py",
+                  "sandbox.py")
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
 TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk")
 STUDENT_MAKEFILE = """\
@@ -43,6 +44,42 @@ for a failing topic, what went wrong and what it usually means. The tests in
 `tests/` are the visible ones; your grade also counts hidden tests that check
 the same contract with other numbers, so solve the problem, not the test.
 """
+
+
+def classroom_workflow(topics: list[manifest.Topic]) -> str:
+    """A GitHub Classroom autograding workflow: one graded step per topic."""
+    steps, ids = [], []
+    for topic in topics:
+        step_id = topic.name.replace("_", "-")
+        ids.append(step_id)
+        steps.append(f"""\
+      - name: {topic.name}
+        id: {step_id}
+        uses: classroom-resources/autograding-command-grader@v1
+        with:
+          test-name: {topic.name}
+          setup-command: python -m pip install --quiet pytest pytest-timeout
+          command: python -m grader check --topics {topic.name}
+          timeout: 10
+          max-score: {topic.points:g}
+""")
+    runners = ",".join(ids)
+    results = "\n".join(f"          {i.upper()}_RESULTS: "
+                         f"\"${{{{steps.{i}.outputs.result}}}}\"" for i in ids)
+    return (
+        "# GitHub Classroom autograding: each topic passes (full points) or not.\n"
+        "name: Autograding Tests\n"
+        "on: [push, repository_dispatch]\n"
+        "permissions:\n  checks: write\n  actions: read\n  contents: read\n"
+        "jobs:\n  run-autograding-tests:\n    runs-on: ubuntu-latest\n"
+        "    if: github.actor != 'github-classroom[bot]'\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: actions/setup-python@v5\n        with:\n          python-version: '3.11'\n"
+        + "".join(steps)
+        + "      - name: Autograding Reporter\n"
+        "        uses: classroom-resources/autograding-grading-reporter@v1\n        env:\n"
+        + results + "\n        with:\n"
+        f"          runners: {runners}\n")
 
 
 def build(dest: Path, root: Path = manifest.ROOT) -> Path:
@@ -74,6 +111,9 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
     listing = "\n".join(f"{t.number}. `{t.module_file}` - {t.title} (lecture: {t.lecture})"
                         for t in topics)
     (dest / "README.md").write_text(STUDENT_README.format(topics=listing), encoding="utf-8")
+    workflow = dest / ".github" / "workflows" / "classroom.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(classroom_workflow(topics), encoding="utf-8")
     (dest / ".gitignore").write_text(".venv/\n__pycache__/\n.hints-seen.json\n", encoding="utf-8")
     archive = shutil.make_archive(str(dest), "zip", root_dir=dest.parent, base_dir=dest.name)
     return Path(archive)

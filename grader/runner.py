@@ -1,27 +1,33 @@
-"""Run one topic's tests against a folder of modules, in a subprocess of its own.
+"""Run one topic's tests against one module, in a confined subprocess of its own.
 
 Stage two of the grader (find files -> **run each topic isolated** -> score ->
-report). The subprocess runs pytest with the grader's plugin, which appends
-each outcome to a results file as it happens; the outcome is read from that
-file, never from the process's output or exit status.
+report). Each run gets a fresh folder holding only what it needs: the topic's
+tests and their helpers, the module under test, a writable work folder. The
+outcome of each test arrives on a private pipe, signed with a key made for
+this run; it is never read from the process's output or exit status, and a
+test whose outcome never arrived counts as failed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import signal
+import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from grader import manifest
+from grader import manifest, sandbox
 from grader.manifest import Topic
+from grader.pytest_plugin import verify_line
 
-OUTPUT_KEEP = 4000          # characters of the subprocess's output kept for messages
+OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
+TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
+PLUGIN_FILES = ("__init__.py", "pytest_plugin.py")
 
 
 @dataclasses.dataclass
@@ -47,6 +53,8 @@ class TopicRun:
     tests: list[TestResult]
     message: str = ""
     seconds: float = 0.0
+    flags: list[str] = dataclasses.field(default_factory=list)
+    output: str = ""
 
 
 def test_files(topic: Topic, tests_dir: Path, hidden: bool) -> list[Path]:
@@ -58,98 +66,188 @@ def test_files(topic: Topic, tests_dir: Path, hidden: bool) -> list[Path]:
     return files
 
 
-def run_topic(topic: Topic, target: Path, *, hidden: bool = False,
-              tests_dir: Path | None = None, timeout: float | None = None,
-              extra_args: tuple[str, ...] = ()) -> TopicRun:
-    """Run the tests of ``topic`` against ``target/<topic>.py``."""
+def run_topic(topic: Topic, target: Path | None = None, *, source: bytes | None = None,
+              hidden: bool = False, tests_dir: Path | None = None,
+              timeout: float | None = None, confine: bool = False) -> TopicRun:
+    """Run the tests of ``topic`` against ``source`` (or ``target/<topic>.py``)."""
     tests_dir = tests_dir or manifest.ROOT / "tests"
     started = time.monotonic()
-    if not (target / topic.module_file).is_file():
-        return TopicRun(topic, "missing", [], f"{topic.module_file} was not found in {target}")
+    if source is None:
+        module = (target or manifest.ROOT / "exercises") / topic.module_file
+        if not module.is_file():
+            return TopicRun(topic, "missing", [], f"{topic.module_file} was not found")
+        source = module.read_bytes()
+    limit = timeout if timeout is not None else topic.timeout
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic.name}-") as scratch:
-        results_file = Path(scratch) / "results.jsonl"
-        command = [sys.executable, "-m", "pytest", "-p", "pytest_timeout", "-p", "grader.pytest_plugin",
-                   "-c", str(manifest.ROOT / "pyproject.toml"),
-                   "--rootdir", str(manifest.ROOT), "-q", "--no-header",
-                   "--target", str(target), "--results-file", str(results_file),
-                   "--basetemp", str(Path(scratch) / "tmp"),
-                   *extra_args, *map(str, test_files(topic, tests_dir, hidden))]
-        # No entry-point scan for plugins: only what grading needs, and faster.
-        env = dict(os.environ, PYTHONPATH=str(manifest.ROOT), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-        limit = timeout if timeout is not None else topic.timeout
-        status, output = _run(command, env, limit)
-        tests = _read_results(results_file)
+        run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
+        confinement = sandbox.available() if confine else sandbox.Confinement("none", "")
+        outcome = _execute(run, topic, limit, confinement)
+    tests, flags, status, output = outcome
     seconds = time.monotonic() - started
+    if confinement.note:
+        flags.append(confinement.note)
     if status == "timeout":
         for test in tests:
-            if test.status == "failed" and not test.message:
-                test.status, test.message = "timeout", (
-                    f"the topic's tests were stopped after {limit:.0f} s: this test "
-                    "was still running. Something waits forever?")
-        return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds)
+            if test.status == "failed" and test.message.startswith("this test never"):
+                test.status = "timeout"
+                test.message = (f"the topic's tests were stopped after {limit:.0f} s while "
+                                "this test was running or waiting: something waits forever?")
+        return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds,
+                        flags, output)
     if not tests:
-        return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds)
-    return TopicRun(topic, "graded", tests, "", seconds)
+        return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds,
+                        flags, output)
+    return TopicRun(topic, "graded", tests, "", seconds, flags, output)
 
 
-def _run(command: list[str], env: dict[str, str], limit: float) -> tuple[str, str]:
-    """Run ``command`` in a new session; kill its whole group on timeout."""
-    with subprocess.Popen(command, cwd=manifest.ROOT, env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          start_new_session=True) as process:
-        try:
-            output, _ = process.communicate(timeout=limit)
-            status = "done"
-        except subprocess.TimeoutExpired:
-            status = "timeout"
-            _kill_group(process)
-            output, _ = process.communicate()
-        finally:
-            _kill_group(process)       # leftovers: daemon children, pool workers
-    text = output.decode("utf-8", "replace")
-    if len(text) > 2 * OUTPUT_KEEP:
-        cut = len(text) - 2 * OUTPUT_KEEP
-        text = f"{text[:OUTPUT_KEEP]}\n[... {cut} characters cut ...]\n{text[-OUTPUT_KEEP:]}"
-    return status, text
+def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: bool) -> Path:
+    """The run folder: tests (read-only), submission (read-only), lib, work."""
+    (root / "tests").mkdir()
+    for name in TEST_HELPERS:
+        shutil.copyfile(tests_dir / name, root / "tests" / name)
+    for path in test_files(topic, tests_dir, hidden):
+        rel = path.relative_to(tests_dir)
+        (root / "tests" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, root / "tests" / rel)
+    (root / "submission").mkdir()
+    (root / "submission" / topic.module_file).write_bytes(source)
+    (root / "lib" / "grader").mkdir(parents=True)
+    for name in PLUGIN_FILES:
+        shutil.copyfile(manifest.ROOT / "grader" / name, root / "lib" / "grader" / name)
+    shutil.copyfile(manifest.ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "work").mkdir()
+    return root
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confinement
+             ) -> tuple[list[TestResult], list[str], str, str]:
+    key = secrets.token_bytes(32)
+    results_read, results_write = os.pipe()
+    key_read, key_write = os.pipe()
+    os.write(key_write, key.hex().encode())
+    os.close(key_write)
+    marker = secrets.token_hex(8)
+    basetemp = "/tmp/kit-basetemp" if confinement.kind == "bwrap" else str(run / "work" / ".tmp")
+    files = [str(p) for p in sorted((run / "tests").rglob("test_*.py"))]
+    command = [sys.executable, "-m", "pytest", "-p", "pytest_timeout",
+               "-p", "grader.pytest_plugin", "-c", str(run / "pyproject.toml"),
+               "--rootdir", str(run), "-q", "--no-header",
+               "--target", str(run / "submission"), "--basetemp", basetemp,
+               "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
+    command = sandbox.wrap(command, run, readonly=[run / "tests", run / "submission",
+                                                   run / "lib", run / "pyproject.toml"],
+                           writable=[run / "work"], cwd=run / "work",
+                           cpu_seconds=int(limit * 2) + 5, confinement=confinement)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "PYTHONPATH": str(run / "lib"), "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": str(run / "work"),
+           sandbox.MARKER: marker}
+    lines: list[str] = []
+    reader = threading.Thread(target=_read_lines, args=(results_read, lines), daemon=True)
+    reader.start()
+    output = _CappedOutput()
+    status = "done"
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+        process = subprocess.Popen(command, cwd=run / "work", env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   pass_fds=(results_write, key_read), start_new_session=True)
+    except OSError as exc:
+        os.close(results_write)
+        os.close(key_read)
+        reader.join(5)
+        return [], [], "error", f"could not start the tests: {exc}"
+    os.close(results_write)
+    os.close(key_read)
+    pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
+    pump.start()
+    try:
+        process.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        status = "timeout"
+    finally:
+        sandbox.kill_everything(process, marker)
+        process.wait()
+    pump.join(5)
+    reader.join(5)
+    tests, flags = _parse(lines, key)
+    if output.cut:
+        flags.append(f"{topic.name}: output was {output.total:,} bytes; "
+                     f"{output.cut:,} were cut from the middle")
+    return tests, flags, status, output.text()
 
 
-def _read_results(path: Path) -> list[TestResult]:
+def _read_lines(fd: int, into: list[str]) -> None:
+    with os.fdopen(fd, "r", encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if len(into) < 100_000:
+                into.append(line)
+
+
+class _CappedOutput:
+    """Keep the head and the tail of a process's output, and count the rest."""
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+        self.cut = 0
+
+    def pump(self, stream) -> None:
+        while True:
+            chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+            if not chunk:
+                return
+            self.total += len(chunk)
+            room = OUTPUT_KEEP - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            self.tail += chunk
+            if len(self.tail) > OUTPUT_KEEP:
+                self.cut += len(self.tail) - OUTPUT_KEEP
+                del self.tail[:-OUTPUT_KEEP]
+
+    def text(self) -> str:
+        middle = f"\n[... {self.cut:,} bytes cut ...]\n" if self.cut else ""
+        return (self.head.decode("utf-8", "replace") + middle
+                + self.tail.decode("utf-8", "replace"))
+
+
+def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
     """Collected tests with their outcome; a test without one counts as failed."""
     collected: dict[str, TestResult] = {}
-    if not path.exists():
-        return []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue                   # a line cut short by a crash
+    forged = 0
+    tampered = ""
+    for line in lines:
+        record = verify_line(key, line)
+        if record is None:
+            forged += 1
+            continue
         nodeid = record.get("nodeid", "")
         if record.get("event") == "collected":
             name = nodeid.split("::", 1)[-1]
             if "/hidden/" in nodeid:
                 name = f"hidden::{name}"
-            collected[nodeid] = TestResult(name, "failed", float(record["points"]),
-                                           "")
+            collected[nodeid] = TestResult(name, "failed", float(record["points"]), "")
         elif record.get("event") == "result" and nodeid in collected:
             test = collected[nodeid]
-            if test.status == "passed" and record["status"] == "passed":
-                continue
-            if record["when"] == "teardown" and test.status != "passed":
+            tampered = tampered or record.get("tampered", "")
+            if record["when"] != "call" and test.status == "failed" and test.message:
                 continue               # keep the call's message, not the teardown's
+            if record["when"] == "teardown" and test.status == "passed":
+                continue               # a teardown hiccup never costs a passed test
             test.status = record["status"]
             test.message = record.get("message", "") or test.message
     for test in collected.values():
         if test.status == "failed" and not test.message:
             test.message = ("this test never finished: the test process ended while it "
                             "ran (os._exit, a crash, or a kill)")
-    return list(collected.values())
+    flags = []
+    if forged:
+        flags.append(f"{forged} result lines not written by the grader were ignored")
+    if tampered:
+        flags.append(f"the code under test replaced parts of the test machinery: {tampered}")
+    return list(collected.values()), flags
 
 
 def _collection_problem(output: str, topic: Topic) -> str:

@@ -79,19 +79,24 @@ def target_dir(pytestconfig: pytest.Config) -> Path:
 
 
 def load_topic(name: str):
-    """Import the student's module ``name``; fail with a learner message if it can't."""
+    """Import the student's module ``name``; fail with a learner message if it can't.
+
+    The failure is raised outside the ``except`` block so that a huge
+    traceback (a recursion bomb at import) is never chained and formatted.
+    """
+    problem = ""
     try:
         return importlib.import_module(name)
     except SyntaxError as exc:
-        pytest.fail(f"{name}.py does not compile: SyntaxError at line {exc.lineno}: "
-                    f"{exc.msg}", pytrace=False)
+        problem = (f"{name}.py does not compile: SyntaxError at line {exc.lineno}: "
+                   f"{exc.msg}")
     except ModuleNotFoundError as exc:
-        if exc.name == name:
-            pytest.fail(f"{name}.py was not found in the target folder", pytrace=False)
-        pytest.fail(f"importing {name}.py failed: {exc}", pytrace=False)
+        problem = (f"{name}.py was not found in the target folder" if exc.name == name
+                   else f"importing {name}.py failed: {exc}")
     except BaseException as exc:  # pylint: disable=broad-exception-caught
-        pytest.fail(f"importing {name}.py raised {type(exc).__name__}: {exc} - "
-                    "does the module run code at import time?", pytrace=False)
+        problem = (f"importing {name}.py raised {type(exc).__name__}: {str(exc)[:200]} - "
+                   "does the module run code at import time?")
+    pytest.fail(problem, pytrace=False)
     return None  # unreachable: pytest.fail raises
 
 

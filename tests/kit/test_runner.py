@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from grader import manifest, runner, scoring
-from grader.check import render
+from grader import export
+from grader.check import as_result
 
 COUNTDOWN = manifest.by_name("countdown")[0]
 SOLUTION = (manifest.ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
@@ -65,7 +66,7 @@ def test_the_table_shows_progress_and_the_first_failure(tmp_path):
     good = grade(tmp_path, SOLUTION)
     bad = grade(tmp_path, SOLUTION.replace("stop.wait(interval)", "time.sleep(interval) or stop.is_set()")
                 .replace("import threading", "import threading\nimport time"))
-    table = render([good, bad], width=100)
+    table = export.table(as_result("x", [good, bad]), width=100)
     assert "1/2 topics complete" in table and "PASS" in table and "FAIL" in table
     assert "stop.wait(interval)" in table          # the learner message of the failure
     assert "make hint T=countdown" in table

@@ -1,0 +1,156 @@
+"""`python -m grader batch DIR --out OUTDIR`: grade a whole class, resumably.
+
+Each child of DIR (a folder or a .zip) is one student, named by it. Results
+go to OUTDIR/gradebook.sqlite one submission at a time; a rerun skips what
+is already graded with the same content and grader version. At the end the
+exports are written from the gradebook: grades.csv, <student>/results.json
+(Gradescope format), <student>/feedback.md and report.html.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from grader import discover, export, grade, manifest, report
+from grader.gradebook import Gradebook
+from grader.manifest import Topic
+from grader.results import SubmissionResult
+
+
+def students(folder: Path) -> list[Path]:
+    """The submissions in ``folder``: folders and .zip files, hidden ones skipped."""
+    return sorted((p for p in folder.iterdir()
+                   if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == ".zip")
+                   and not p.is_symlink()), key=lambda p: p.name)
+
+
+def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
+    """A stable 1/N split by the student id's hash."""
+    if shard is None:
+        return True
+    index, count = shard
+    digest = int(hashlib.sha256(student.encode()).hexdigest(), 16)
+    return digest % count == index - 1
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError as exc:
+        raise SystemExit(f"--shard {text!r}: expected I/N, e.g. 2/4") from exc
+    if not 1 <= index <= count:
+        raise SystemExit(f"--shard {text!r}: I must be between 1 and N")
+    return index, count
+
+
+class Progress:
+    """done/total, rate and ETA on stderr, one line rewritten in place."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started = total, 0, time.monotonic()
+        self._lock = threading.Lock()
+        self._tty = sys.stderr.isatty()
+
+    def step(self, label: str) -> None:
+        with self._lock:
+            self.done += 1
+            elapsed = time.monotonic() - self.started
+            rate = self.done / elapsed if elapsed else 0.0
+            eta = (self.total - self.done) / rate if rate else 0.0
+            width = 24
+            filled = int(width * self.done / max(1, self.total))
+            line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                    f"{rate * 60:.1f}/min ETA {eta:.0f}s  {label[:30]}")
+            print(("\r" if self._tty else "") + line, end="" if self._tty else "\n",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._tty:
+            print(file=sys.stderr)
+
+
+def write_exports(book: Gradebook, out: Path, topics: list[Topic]) -> list[SubmissionResult]:
+    """grades.csv, per-student results.json and feedback.md, report.html."""
+    results = book.results()
+    names = [t.name for t in topics]
+    (out / "grades.csv").write_text(export.csv_text(results, names), encoding="utf-8")
+    for result in results:
+        folder = out / safe_name(result.submission)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "results.json").write_text(export.gradescope(result) + "\n", encoding="utf-8")
+        (folder / "feedback.md").write_text(export.feedback_markdown(result, topics),
+                                            encoding="utf-8")
+    (out / "report.html").write_text(report.render(results, topics), encoding="utf-8")
+    return results
+
+
+def safe_name(student: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in student).strip(".")
+    return cleaned or "_"
+
+
+def run_batch(folder: Path, out: Path, topics: list[Topic], *, jobs: int,
+              shard: tuple[int, int] | None, timeout: float | None) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    book = Gradebook(out / "gradebook.sqlite")
+    todo, skipped = [], 0
+    for path in students(folder):
+        submission = discover.find(path, topics)
+        if not in_shard(submission.name, shard):
+            continue
+        if book.is_current(submission.name, submission.digest):
+            skipped += 1
+            continue
+        todo.append((path, submission))
+    progress = Progress(len(todo))
+    failed = 0
+
+    def one(item: tuple[Path, discover.Submission]) -> None:
+        nonlocal failed
+        path, submission = item
+        try:
+            result = grade.grade_submission(path, topics, jobs=1, timeout=timeout,
+                                            submission=submission)
+            book.record(result)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            failed += 1
+            print(f"\n{submission.name}: grading failed: {exc}", file=sys.stderr)
+        progress.step(submission.name)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(one, todo))
+    progress.close()
+    results = write_exports(book, out, topics)
+    book.close()
+    mean = sum(r.score for r in results) / len(results) if results else 0.0
+    print(f"graded {len(todo) - failed}, unchanged {skipped}, failed {failed}; "
+          f"{len(results)} in the gradebook, mean {mean:.1f}; wrote {out}/grades.csv, "
+          f"report.html and a folder per student", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader batch", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--jobs", type=int, default=0, help="submissions at once (0: auto)")
+    parser.add_argument("--shard", default=None, help="grade only shard I of N, e.g. 2/4")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
+    parser.add_argument("--topics", default="")
+    args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        print(f"error: {args.folder}: no such folder", file=sys.stderr)
+        return 2
+    jobs = args.jobs or os.cpu_count() or 2
+    return run_batch(args.folder, args.out, manifest.by_name(args.topics), jobs=jobs,
+                     shard=parse_shard(args.shard), timeout=args.timeout)

@@ -1,0 +1,142 @@
+"""Write grading results where instructors keep them: stage four of the grader.
+
+One writer per format, each a pure function of SubmissionResult(s):
+table, json, Gradescope results.json, JUnit XML, CSV rows, feedback.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from typing import Iterable
+from xml.etree import ElementTree
+
+from grader.manifest import Topic
+from grader.results import SubmissionResult, TopicOutcome
+
+FORMATS = ("table", "json", "gradescope", "junit")
+
+
+def status_word(topic: TopicOutcome) -> str:
+    if topic.complete:
+        return "PASS"
+    return {"missing": "MISSING", "error": "ERROR", "timeout": "TIMEOUT"}.get(topic.status, "FAIL")
+
+
+def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> str:
+    """The table `make check` prints: a row per topic, the first failure, progress."""
+    lines = [f"{'#':>2}  {'topic':<20} {'status':<8} {'points':>11}",
+             f"{'-' * 2}  {'-' * 20} {'-' * 8} {'-' * 11}"]
+    for position, topic in enumerate(result.topics, start=number_from):
+        number = topic.number or position
+        points = f"{topic.score:g}/{topic.max_score:g}"
+        lines.append(f"{number:>2}  {topic.topic:<20} {status_word(topic):<8} {points:>11}")
+        if not topic.complete:
+            for part in textwrap.wrap(topic.message or "failed", width=max(40, width - 8)):
+                lines.append(f"      {part}")
+    done = sum(t.complete for t in result.topics)
+    lines += ["", f"{done}/{len(result.topics)} topics complete, "
+                  f"{result.score:g}/{result.max_score:g} points."]
+    pending = [t.topic for t in result.topics if not t.complete]
+    if pending:
+        lines.append(f"Stuck? `make hint T={pending[0]}` shows a hint for {pending[0]}.")
+    for flag in result.flags:
+        lines.append(f"flag: {flag}")
+    return "\n".join(lines)
+
+
+def to_json(result: SubmissionResult) -> str:
+    return json.dumps(result.to_json(), indent=2)
+
+
+def gradescope(result: SubmissionResult) -> str:
+    """results.json per the Gradescope autograder specification."""
+    tests = []
+    for topic in result.topics:
+        if not topic.tests:
+            tests.append({"name": f"{topic.topic}: {topic.status}", "score": 0.0,
+                          "max_score": topic.max_score, "status": "failed",
+                          "output": topic.message, "visibility": "visible"})
+        for test in topic.tests:
+            name = test.name.removeprefix("hidden::")
+            tests.append({
+                "name": f"{topic.topic}: {name}" + (" (hidden)" if test.hidden else ""),
+                "score": test.score, "max_score": test.max_score,
+                "status": "passed" if test.status == "passed" else "failed",
+                "output": test.message,
+                "visibility": "after_published" if test.hidden else "visible",
+            })
+    output = "\n".join(f"flag: {f}" for f in result.flags)
+    return json.dumps({"score": result.score, "execution_time": round(result.seconds, 2),
+                       "output": output, "tests": tests}, indent=2)
+
+
+def junit(result: SubmissionResult) -> str:
+    """JUnit XML: a testsuite per topic, a testcase per test."""
+    root = ElementTree.Element("testsuites", name=result.submission)
+    for topic in result.topics:
+        failures = sum(t.status in ("failed", "timeout") for t in topic.tests)
+        errors = sum(t.status == "error" for t in topic.tests) + (topic.status == "error")
+        suite = ElementTree.SubElement(root, "testsuite", name=topic.topic,
+                                       tests=str(max(1, len(topic.tests))),
+                                       failures=str(failures), errors=str(errors),
+                                       time=f"{topic.seconds:.2f}")
+        if not topic.tests:
+            case = ElementTree.SubElement(suite, "testcase", name=topic.status,
+                                          classname=topic.topic)
+            ElementTree.SubElement(case, "error", message=topic.message)
+        for test in topic.tests:
+            case = ElementTree.SubElement(suite, "testcase", name=test.name,
+                                          classname=topic.topic)
+            if test.status in ("failed", "timeout"):
+                ElementTree.SubElement(case, "failure", message=test.message)
+            elif test.status == "error":
+                ElementTree.SubElement(case, "error", message=test.message)
+            elif test.status == "skipped":
+                ElementTree.SubElement(case, "skipped", message=test.message)
+    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
+
+
+def render(result: SubmissionResult, fmt: str) -> str:
+    return {"table": table, "json": to_json, "gradescope": gradescope, "junit": junit}[fmt](result)
+
+
+def csv_text(results: Iterable[SubmissionResult], topic_names: list[str]) -> str:
+    """grades.csv: student, total, max, one column per topic, flags."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["student", "total", "max", *topic_names, "flags"])
+    for result in results:
+        scores = {t.topic: t.score for t in result.topics}
+        writer.writerow([result.submission, f"{result.score:g}", f"{result.max_score:g}",
+                         *(f"{scores.get(n, 0):g}" for n in topic_names),
+                         "; ".join(result.flags)])
+    return buffer.getvalue()
+
+
+def feedback_markdown(result: SubmissionResult, topics: list[Topic] | None = None) -> str:
+    """feedback.md for one student: what passed, what failed and why, hints."""
+    hints = {t.name: t.hints for t in topics or []}
+    lines = [f"# Feedback for {result.submission}", "",
+             f"**Score: {result.score:g} / {result.max_score:g}**", ""]
+    if result.flags:
+        lines += ["Notes from the grader:", ""] + [f"- {f}" for f in result.flags] + [""]
+    for topic in result.topics:
+        lines += [f"## {topic.topic}: {status_word(topic)} "
+                  f"({topic.score:g} / {topic.max_score:g})", ""]
+        if topic.status != "graded":
+            lines += [topic.message, ""]
+        passed = [t for t in topic.tests if t.status == "passed"]
+        failed = [t for t in topic.tests if t.status != "passed"]
+        if passed:
+            lines.append(f"Passed: {len(passed)} of {len(topic.tests)} tests.")
+        for test in failed:
+            name = "a hidden test" if test.hidden else f"`{test.name}`"
+            lines.append(f"- {name} {test.status}: {test.message}")
+        topic_hints = topic.hints or hints.get(topic.topic, ())
+        if not topic.complete and topic_hints:
+            lines += ["", f"Hint: {topic_hints[0]}"]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""`python -m grader grade PATH`: grade one submission, confined, and print it.
+
+The pipeline: discover (find the topic files) -> runner (each topic in its
+own confined process) -> scoring -> export (table, json, gradescope, junit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import sys
+import time
+from pathlib import Path
+
+from grader import discover, export, manifest, runner, scan, scoring
+from grader.manifest import Topic
+from grader.results import SubmissionResult, TopicOutcome, topic_outcome
+
+
+def grade_submission(path: Path, topics: list[Topic], *, jobs: int = 2, confine: bool = True,
+                     timeout: float | None = None, name: str | None = None,
+                     submission: discover.Submission | None = None) -> SubmissionResult:
+    """Grade one submission (folder or zip) in every topic of ``topics``."""
+    started = time.monotonic()
+    submission = submission or discover.find(path, topics, name)
+    flags = list(submission.flags)
+
+    def grade_topic(topic: Topic) -> TopicOutcome:
+        if submission.error:
+            return _refused(topic, "error", submission.error)
+        if topic.name in submission.problems:
+            return _refused(topic, "error", submission.problems[topic.name])
+        if topic.name not in submission.files:
+            return _refused(topic, "missing", f"{topic.module_file} was not found in the "
+                                              "submission")
+        run = runner.run_topic(topic, source=submission.files[topic.name], hidden=True,
+                               timeout=timeout, confine=confine)
+        flags.extend(f for f in run.flags if f not in flags)
+        return topic_outcome(scoring.score(run))
+
+    for topic in topics:
+        if topic.name in submission.files:
+            text = submission.files[topic.name].decode("utf-8", "replace")
+            flags.extend(scan.scan(text, submission.where[topic.name]))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        outcomes = list(pool.map(grade_topic, topics))
+    return SubmissionResult(submission.name, outcomes, _unique(flags), submission.digest,
+                            time.monotonic() - started)
+
+
+def _refused(topic: Topic, status: str, message: str) -> TopicOutcome:
+    return TopicOutcome(topic.name, topic.title, 0.0, topic.points, status, message, [],
+                        topic.hints)
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader grade",
+                                     description="Grade one submission (a folder or a .zip).")
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--format", choices=export.FORMATS, default="table")
+    parser.add_argument("--output", type=Path, help="write here instead of stdout")
+    parser.add_argument("--topics", default="", help="comma-separated topic names")
+    parser.add_argument("--jobs", type=int, default=2, help="topics graded at once")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
+    args = parser.parse_args(argv)
+    try:
+        topics = manifest.by_name(args.topics)
+    except manifest.ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = grade_submission(args.path, topics, jobs=args.jobs, timeout=args.timeout)
+    text = export.render(result, args.format)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0

@@ -1,0 +1,105 @@
+"""The result of grading one submission, and its JSON form.
+
+The schema (``--format json``)::
+
+    {"submission": str, "score": float, "max_score": float, "flags": [str],
+     "topics": [{"topic": str, "score": float, "max_score": float,
+                 "status": "graded|missing|error|timeout", "message": str,
+                 "tests": [{"name": str, "status": "passed|failed|error|timeout|skipped",
+                            "score": float, "max_score": float, "message": str}]}]}
+
+A test's score is its share of the topic's maximum (its points over the
+topic's total points), so the tests of a topic add up to the topic's score.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from grader.scoring import TopicScore
+
+
+@dataclasses.dataclass
+class TestOutcome:
+    name: str
+    status: str
+    score: float
+    max_score: float
+    message: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return self.name.startswith("hidden::")
+
+
+@dataclasses.dataclass
+class TopicOutcome:
+    topic: str
+    title: str
+    score: float
+    max_score: float
+    status: str
+    message: str
+    tests: list[TestOutcome]
+    hints: tuple[str, ...] = ()
+    seconds: float = 0.0
+    number: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "graded" and self.score >= self.max_score - 1e-9
+
+
+@dataclasses.dataclass
+class SubmissionResult:
+    submission: str
+    topics: list[TopicOutcome]
+    flags: list[str] = dataclasses.field(default_factory=list)
+    digest: str = ""
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.topics), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_score for t in self.topics), 2)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON form (no internal fields)."""
+        return {
+            "submission": self.submission, "score": self.score,
+            "max_score": self.max_score, "flags": list(self.flags),
+            "topics": [{
+                "topic": t.topic, "score": t.score, "max_score": t.max_score,
+                "status": t.status, "message": t.message,
+                "tests": [{"name": x.name, "status": x.status, "score": x.score,
+                           "max_score": x.max_score, "message": x.message}
+                          for x in t.tests],
+            } for t in self.topics],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SubmissionResult":
+        topics = [TopicOutcome(t["topic"], t.get("title", t["topic"]), t["score"],
+                               t["max_score"], t["status"], t["message"],
+                               [TestOutcome(**x) for x in t["tests"]])
+                  for t in data["topics"]]
+        return cls(data["submission"], topics, list(data.get("flags", [])))
+
+
+def topic_outcome(scored: TopicScore) -> TopicOutcome:
+    """Turn a scored topic run into its outcome, spreading points over tests."""
+    run = scored.run
+    total = sum(t.points for t in run.tests) or 1.0
+    tests = [TestOutcome(t.name, t.status,
+                         round(scored.max_score * t.earned / total, 4),
+                         round(scored.max_score * t.points / total, 4), t.message)
+             for t in run.tests]
+    message = run.message if run.status != "graded" else (
+        "" if scored.complete else scored.first_failure)
+    return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
+                        run.status, message, tests, run.topic.hints, round(run.seconds, 2),
+                        run.topic.number)
