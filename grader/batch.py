@@ -119,7 +119,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *, jobs: int,
         path, submission = item
         try:
             result = grade.grade_submission(path, topics, jobs=1, timeout=timeout,
-                                            submission=submission)
+                                            submission=submission, cache=book)
             book.record(result)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             failed += 1

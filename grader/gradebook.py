@@ -8,13 +8,14 @@ grader version are unchanged is not graded again.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import time
 from pathlib import Path
 
-from grader import __version__
-from grader.results import SubmissionResult
+from grader.results import SubmissionResult, TestOutcome, TopicOutcome
+from grader.version import grader_version
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -25,6 +26,9 @@ CREATE TABLE IF NOT EXISTS topics (
     student TEXT NOT NULL, topic TEXT NOT NULL, score REAL NOT NULL, max_score REAL NOT NULL,
     status TEXT NOT NULL, message TEXT NOT NULL, seconds REAL NOT NULL,
     PRIMARY KEY (student, topic));
+CREATE TABLE IF NOT EXISTS topic_cache (
+    topic TEXT NOT NULL, digest TEXT NOT NULL, grader_version TEXT NOT NULL,
+    outcome TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (topic, digest, grader_version));
 CREATE TABLE IF NOT EXISTS tests (
     student TEXT NOT NULL, topic TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
     score REAL NOT NULL, max_score REAL NOT NULL, message TEXT NOT NULL,
@@ -51,11 +55,11 @@ class Gradebook:
         """True when this content was already graded by this grader version."""
         row = self._db.execute("SELECT digest, grader_version FROM submissions WHERE student=?",
                                (student,)).fetchone()
-        return row is not None and row == (digest, __version__)
+        return row is not None and row == (digest, grader_version())
 
     def record(self, result: SubmissionResult) -> None:
         """Replace ``result.submission``'s rows in one transaction."""
-        self.record_many([(result, __version__, time.time())])
+        self.record_many([(result, grader_version(), time.time())])
 
     def record_many(self, rows: list[tuple[SubmissionResult, str, float]]) -> None:
         db = self._db
@@ -103,6 +107,25 @@ class Gradebook:
             result.digest, result.seconds = digest, seconds
             out.append((result, version, graded_at))
         return out
+
+    def cached(self, topic: str, digest: str) -> tuple[TopicOutcome, list[str]] | None:
+        """A topic outcome already earned by exactly this source, if any."""
+        row = self._db.execute("SELECT outcome, flags FROM topic_cache WHERE topic=? AND "
+                               "digest=? AND grader_version=?",
+                               (topic, digest, grader_version())).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        data["tests"] = [TestOutcome(**t) for t in data["tests"]]
+        data["hints"] = tuple(data.get("hints", ()))
+        return TopicOutcome(**data), json.loads(row[1])
+
+    def remember(self, digest: str, outcome: TopicOutcome, flags: list[str]) -> None:
+        """Keep a topic outcome for identical sources in later submissions."""
+        data = dataclasses.asdict(outcome)
+        self._db.execute("INSERT OR REPLACE INTO topic_cache VALUES (?,?,?,?,?)",
+                         (outcome.topic, digest, grader_version(), json.dumps(data),
+                          json.dumps(flags)))
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]

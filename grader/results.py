@@ -98,8 +98,20 @@ def topic_outcome(scored: TopicScore) -> TopicOutcome:
                          round(scored.max_score * t.earned / total, 4),
                          round(scored.max_score * t.points / total, 4), t.message)
              for t in run.tests]
+    _settle(tests, "score", scored.score)
+    _settle(tests, "max_score", scored.max_score if tests else 0.0)
     message = run.message if run.status != "graded" else (
         "" if scored.complete else scored.first_failure)
     return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
                         run.status, message, tests, run.topic.hints, round(run.seconds, 2),
                         run.topic.number)
+
+
+def _settle(tests: list[TestOutcome], field: str, total: float) -> None:
+    """Put the rounding remainder on the last test that has some, so tests add up."""
+    holders = [t for t in tests if getattr(t, field) > 0]
+    if not holders:
+        return
+    remainder = round(total - sum(getattr(t, field) for t in tests), 4)
+    last = holders[-1]
+    setattr(last, field, round(getattr(last, field) + remainder, 4))

@@ -1,0 +1,24 @@
+"""What "the same grader" means for the gradebook: the version and the kit's content.
+
+A result is reused only when the grader version and a digest of everything
+that decides a verdict (the grader's code, the tests, the manifest) are the
+same as when it was recorded: editing a test regrades everyone.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from grader import __version__, manifest
+
+
+@functools.lru_cache(maxsize=1)
+def grader_version() -> str:
+    sha = hashlib.sha256()
+    root = manifest.ROOT
+    files = sorted([*root.glob("grader/*.py"), *root.glob("tests/*.py"),
+                    *root.glob("tests/hidden/*.py"), root / "topics.toml"])
+    for path in files:
+        sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__}+{sha.hexdigest()[:12]}"
