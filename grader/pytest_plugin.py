@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import builtins
 import functools
-import hashlib
-import hmac
 import json
 import os
 import sys
@@ -31,7 +29,9 @@ from typing import Any, Callable
 
 import pytest
 
-__all__ = ["learner_message", "verify_line"]
+from grader.channel import sign
+
+__all__ = ["learner_message"]
 
 STUB_MESSAGE = ("{func} is still a stub: replace `raise NotImplementedError` in "
                 "{file} with your code")
@@ -49,21 +49,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write signed JSON lines of results to this file descriptor")
     group.addoption("--key-fd", type=int, default=None,
                     help="read the signing key from this file descriptor, then close it")
-
-
-def sign(key: bytes, payload: str) -> str:
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-
-
-def verify_line(key: bytes, line: str) -> dict[str, Any] | None:
-    """The record of a signed line, or None when it is not genuine."""
-    payload, _, signature = line.rstrip("\n").rpartition("\t")
-    if not payload or not hmac.compare_digest(sign(key, payload), signature):
-        return None
-    try:
-        return json.loads(payload)
-    except json.JSONDecodeError:
-        return None
 
 
 class _Channel:

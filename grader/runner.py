@@ -10,7 +10,10 @@ test whose outcome never arrived counts as failed.
 
 from __future__ import annotations
 
+import compileall
 import dataclasses
+import functools
+import importlib.util
 import os
 import secrets
 import shutil
@@ -23,11 +26,11 @@ from pathlib import Path
 
 from grader import manifest, sandbox
 from grader.manifest import Topic
-from grader.pytest_plugin import verify_line
+from grader.channel import verify_line
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
-PLUGIN_FILES = ("__init__.py", "pytest_plugin.py")
+PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py")
 
 
 @dataclasses.dataclass
@@ -100,20 +103,37 @@ def run_topic(topic: Topic, target: Path | None = None, *, source: bytes | None 
     return TopicRun(topic, "graded", tests, "", seconds, flags, output)
 
 
+@functools.lru_cache(maxsize=None)
+def _compiled(folder: Path) -> None:
+    """Byte-compile the kit's own test files once, where the kit is writable."""
+    try:
+        compileall.compile_dir(folder, maxlevels=1, quiet=2)
+    except OSError:
+        pass
+
+
+def _copy(source: Path, dest: Path) -> None:
+    """Copy a kit file with its mtime and its cached bytecode: no recompiling per run."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, dest)
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    if cached.exists():
+        (dest.parent / "__pycache__").mkdir(exist_ok=True)
+        shutil.copy2(cached, dest.parent / "__pycache__" / cached.name)
+
+
 def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: bool) -> Path:
     """The run folder: tests (read-only), submission (read-only), lib, work."""
-    (root / "tests").mkdir()
+    for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
+        _compiled(folder)
     for name in TEST_HELPERS:
-        shutil.copyfile(tests_dir / name, root / "tests" / name)
+        _copy(tests_dir / name, root / "tests" / name)
     for path in test_files(topic, tests_dir, hidden):
-        rel = path.relative_to(tests_dir)
-        (root / "tests" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, root / "tests" / rel)
+        _copy(path, root / "tests" / path.relative_to(tests_dir))
     (root / "submission").mkdir()
     (root / "submission" / topic.module_file).write_bytes(source)
-    (root / "lib" / "grader").mkdir(parents=True)
     for name in PLUGIN_FILES:
-        shutil.copyfile(manifest.ROOT / "grader" / name, root / "lib" / "grader" / name)
+        _copy(manifest.ROOT / "grader" / name, root / "lib" / "grader" / name)
     shutil.copyfile(manifest.ROOT / "pyproject.toml", root / "pyproject.toml")
     (root / "work").mkdir()
     return root
@@ -131,7 +151,7 @@ def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confine
     files = [str(p) for p in sorted((run / "tests").rglob("test_*.py"))]
     command = [sys.executable, "-m", "pytest", "-p", "pytest_timeout",
                "-p", "grader.pytest_plugin", "-c", str(run / "pyproject.toml"),
-               "--rootdir", str(run), "-q", "--no-header",
+               "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
                "--target", str(run / "submission"), "--basetemp", basetemp,
                "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
     command = sandbox.wrap(command, run, readonly=[run / "tests", run / "submission",

@@ -48,7 +48,7 @@ def times_ten(x):
 _LINGERING = []
 
 
-def linger_at_exit(x, seconds: float = 0.15):
+def linger_at_exit(x, seconds: float = 0.1):
     """Return ``x * 10``; the worker process then takes ``seconds`` to exit.
 
     A pool that is closed but not joined returns while such workers are

@@ -61,7 +61,6 @@ def test_stop_ends_a_long_wait_at_once(mod):
     if not out.wait_for(1, 3.0, call):
         fail(f"countdown(5, 5.0, out, stop) emitted no line: it {outcome(call)}.")
     time.sleep(0.05)                      # let it settle into its 5 s wait
-    set_at = time.monotonic()
     stop.set()
     if not call.finished_within(1.0):
         fail("countdown was still waiting 1 s after stop was set (interval=5 s): "
@@ -70,7 +69,6 @@ def test_stop_ends_a_long_wait_at_once(mod):
     call.result()
     check_lines(out.values, ["Counting down 5"])
     expect(call.value == 1, f"countdown emitted 1 line before stop but returned {call.value!r}.")
-    assert call.ended_at is not None and call.ended_at - set_at < 1.0
 
 
 @pytest.mark.points(2)

@@ -149,7 +149,7 @@ def test_join_all_returns_the_threads_still_alive_in_order(mod):
     release = threading.Event()
     threads = blocked_threads("bqbqb", release)
     try:
-        alive = mod.join_all(threads, timeout=0.2)
+        alive = mod.join_all(threads, timeout=0.1)
     finally:
         release.set()
     want = [threads[0], threads[2], threads[4]]
@@ -178,7 +178,7 @@ def test_join_all_shares_one_deadline(mod):
 
 
 def test_join_all_without_timeout_waits_for_all(mod):
-    threads = [threading.Thread(target=time.sleep, args=(0.05 * i,)) for i in range(1, 4)]
+    threads = [threading.Thread(target=time.sleep, args=(0.02 * i,)) for i in range(1, 4)]
     for thread in threads:
         thread.start()
     alive = mod.join_all(threads)

@@ -50,27 +50,27 @@ def test_collect_returns_values_in_order(mod, pool):
 
 @pytest.mark.points(3)
 def test_collect_shares_one_deadline(mod):
-    # Result i arrives at 0.1 * (i + 1) s: each comes well within 0.25 s of the
-    # previous one, but the last only after 0.6 s - past the shared deadline.
+    # Result i arrives at 0.08 * (i + 1) s: each comes well within 0.2 s of the
+    # previous one, but the last only after 0.48 s - past the shared deadline.
     workers = multiprocessing.get_context("fork").Pool(6)
     try:
-        results = [workers.apply_async(pool_tasks.sleep_then, (0.1 * (i + 1), i))
+        results = [workers.apply_async(pool_tasks.sleep_then, (0.08 * (i + 1), i))
                    for i in range(6)]
         started = time.monotonic()
-        call = Background(mod.collect, results, 0.25)
-        expect(call.finished_within(5.0), "collect(results, timeout=0.25) was still "
+        call = Background(mod.collect, results, 0.2)
+        expect(call.finished_within(5.0), "collect(results, timeout=0.2) was still "
                "waiting after 5 s.")
         elapsed = call.ended_at - started
     finally:
         workers.terminate()
     if call.error is None:
-        fail(f"collect(results, timeout=0.25) returned all values after {elapsed:.2f} s: "
-             "the timeout is one deadline for the whole list, not a fresh 0.25 s for "
+        fail(f"collect(results, timeout=0.2) returned all values after {elapsed:.2f} s: "
+             "the timeout is one deadline for the whole list, not a fresh 0.2 s for "
              "each result. Compute the deadline once; give get() the time left.")
     expect(isinstance(call.error, multiprocessing.TimeoutError),
            f"collect raised {describe_exception(call.error)}; expected "
            "multiprocessing.TimeoutError.")
-    expect(elapsed < 1.0, f"collect(timeout=0.25) raised only after {elapsed:.2f} s: raise "
+    expect(elapsed < 1.0, f"collect(timeout=0.2) raised only after {elapsed:.2f} s: raise "
            "as soon as the shared deadline passes.")
 
 

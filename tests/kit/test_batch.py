@@ -65,6 +65,7 @@ def graded_so_far(out: Path) -> int:
         return 0
 
 
+@pytest.mark.timeout(600)
 def test_a_class_is_graded_exported_and_not_regraded(tmp_path):
     names = make_class(tmp_path / "class")
     out = tmp_path / "out"
@@ -98,6 +99,7 @@ def test_a_class_is_graded_exported_and_not_regraded(tmp_path):
     assert dict(table(out, "SELECT student, score FROM submissions"))["carol"] == 10
 
 
+@pytest.mark.timeout(600)
 def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path):
     make_class(tmp_path / "class", extra=4)
     out = tmp_path / "out"
@@ -123,6 +125,7 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path):
         out, "SELECT COUNT(*) FROM (SELECT DISTINCT student, topic, name FROM tests)")
 
 
+@pytest.mark.timeout(600)
 def test_shards_split_the_class_and_merge_back(tmp_path):
     names = make_class(tmp_path / "class", extra=3)
     outs = [tmp_path / f"shard{i}" for i in (1, 2)]
@@ -147,6 +150,7 @@ def test_bad_arguments_are_named(tmp_path):
     assert done.returncode != 0 and "--shard" in done.stderr
 
 
+@pytest.mark.timeout(600)
 def test_the_gradescope_autograder_grades_a_fake_autograder_tree(tmp_path):
     archive = gradescope.build(tmp_path / "autograder.zip")
     with zipfile.ZipFile(archive) as zipped:
@@ -174,6 +178,7 @@ def test_the_gradescope_autograder_grades_a_fake_autograder_tree(tmp_path):
     assert len(missing) == 5 and all(t["score"] == 0 for t in missing)
 
 
+@pytest.mark.timeout(900)
 def test_parallel_grading_gives_the_same_verdicts_as_serial(tmp_path):
     """--jobs 4 on two cores must decide every test as --jobs 1 does."""
     heavy = "countdown,mutex_counter,event_coordination,pool_async"

@@ -88,6 +88,7 @@ CASES = {
 }
 
 
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", list(CASES))
 def test_hostile_code_costs_only_its_topic(tmp_path, name):
     if name == "kills its parent" and sandbox.available().kind == "rlimits":
@@ -217,6 +218,7 @@ def test_unsafe_zip_entries_and_symlinks_are_refused(tmp_path):
     assert any("symlink not followed" in f for f in result.flags)
 
 
+@pytest.mark.timeout(300)
 def test_grading_the_same_submission_is_repeatable(tmp_path):
     (tmp_path / "s").mkdir()
     for topic in TOPICS:
