@@ -152,5 +152,5 @@ def main(argv: list[str]) -> int:
         print(f"error: {args.folder}: no such folder", file=sys.stderr)
         return 2
     jobs = args.jobs or os.cpu_count() or 2
-    return run_batch(args.folder, args.out, manifest.by_name(args.topics), jobs=jobs,
+    return run_batch(args.folder, args.out, manifest.select_or_exit(args.topics), jobs=jobs,
                      shard=parse_shard(args.shard), timeout=args.timeout)

@@ -35,11 +35,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hidden", action="store_true", help="also run hidden tests")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="topics run at once")
     args = parser.parse_args(argv)
-    try:
-        topics = manifest.by_name(args.topics)
-    except manifest.ManifestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    topics = manifest.select_or_exit(args.topics)
     target = Path(args.target)
     if not target.is_dir():
         print(f"error: {target}: no such folder", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
-import sys
 import time
 from pathlib import Path
 
@@ -83,11 +82,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="topics graded at once")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
     args = parser.parse_args(argv)
-    try:
-        topics = manifest.by_name(args.topics)
-    except manifest.ManifestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    topics = manifest.select_or_exit(args.topics)
     result = grade_submission(args.path, topics, jobs=args.jobs, timeout=args.timeout)
     text = export.render(result, args.format)
     if args.output:

@@ -7,6 +7,7 @@ nothing else in the project repeats them.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import tomllib
 from pathlib import Path
 
@@ -90,3 +91,12 @@ def by_name(names: str | None = None, path: Path = MANIFEST) -> list[Topic]:
         raise ManifestError(
             f"unknown topic {', '.join(unknown)}; topics are: {', '.join(sorted(known))}")
     return [t for t in topics if t.name in wanted]
+
+
+def select_or_exit(names: str | None) -> list[Topic]:
+    """``by_name`` for command lines: a bad manifest or topic name exits 2 with its message."""
+    try:
+        return by_name(names)
+    except ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -70,7 +70,7 @@ def limits_prefix(cpu_seconds: int) -> list[str]:
     if not prlimit:
         return []
     return [prlimit, f"--as={MEMORY}", f"--cpu={cpu_seconds}", f"--fsize={FILE_SIZE}",
-            f"--nofile={OPEN_FILES}", f"--core=0", "--"]
+            f"--nofile={OPEN_FILES}", "--core=0", "--"]
 
 
 def wrap(command: list[str], run_dir: Path, readonly: list[Path], writable: list[Path],
