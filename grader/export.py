@@ -78,7 +78,7 @@ def junit(result: SubmissionResult) -> str:
     root = ElementTree.Element("testsuites", name=result.submission)
     for topic in result.topics:
         failures = sum(t.status in ("failed", "timeout") for t in topic.tests)
-        errors = sum(t.status == "error" for t in topic.tests) + (topic.status == "error")
+        errors = sum(t.status == "error" for t in topic.tests) + (not topic.tests)
         suite = ElementTree.SubElement(root, "testsuite", name=topic.topic,
                                        tests=str(max(1, len(topic.tests))),
                                        failures=str(failures), errors=str(errors),

@@ -37,6 +37,8 @@ PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py")
 class TestResult:
     """The outcome of one test."""
 
+    __test__ = False          # not a pytest test class
+
     name: str
     status: str               # passed | failed | error | timeout | skipped
     points: float

@@ -8,7 +8,6 @@ no stray process, no file touched outside, no connection made.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -21,30 +20,16 @@ from pathlib import Path
 import pytest
 
 from grader import grade, manifest, sandbox
+from kitsupport import SLEEP_TAG, SOLUTION, stray_sleepers
 
 ROOT = manifest.ROOT
 TOPICS = manifest.by_name("countdown,asyncio_chain")
-SOLUTION = (ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
 ASYNC_SOLUTION = (ROOT / "solutions" / "asyncio_chain.py").read_text(encoding="utf-8")
 STUB = (ROOT / "exercises" / "countdown.py").read_text(encoding="utf-8")
 BWRAP = sandbox.available().kind == "bwrap"
-SLEEP_TAG = "987654"        # a stray `sleep 987654` would be a leaked process
 
 needs_bwrap = pytest.mark.skipif(not BWRAP, reason="bubblewrap is not available here: "
                                  "the files of the machine are visible to submissions")
-
-
-def stray_sleepers() -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if SLEEP_TAG.encode() in cmdline and b"pytest" not in cmdline:
-                found.append(int(entry))
-    return found
 
 
 def submit(tmp_path: Path, countdown: str | bytes | None, timeout: float = 20):
