@@ -45,7 +45,7 @@ def available() -> Confinement:
     """Probe once: bubblewrap, else unshare -n, else rlimits and sessions only."""
     bwrap = shutil.which("bwrap")
     if bwrap and _works([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                         "--new-session", "true"]):
+                         "--new-session", "--cap-drop", "ALL", "true"]):
         return Confinement("bwrap", "")
     unshare = shutil.which("unshare")
     if unshare and _works([unshare, *UNSHARE, "true"]):
@@ -81,9 +81,11 @@ def wrap(command: list[str], run_dir: Path, readonly: list[Path], writable: list
         return [shutil.which("unshare") or "unshare", *UNSHARE, "--", *inner]
     if confinement.kind != "bwrap":
         return inner
+    # Run as root, bwrap would keep nearly every capability inside: drop them
+    # all, or the code could remount its read-only views writable.
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session",
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--hostname", "grader"]
+            "--unshare-cgroup-try", "--cap-drop", "ALL", "--hostname", "grader"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
         if os.path.exists(system):
             args += ["--ro-bind", system, system]

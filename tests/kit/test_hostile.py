@@ -223,3 +223,27 @@ def test_the_command_line_prints_json(tmp_path):
     data = json.loads(done.stdout)
     assert data["score"] == 10 and data["topics"][0]["status"] == "graded"
     assert {"submission", "score", "max_score", "flags", "topics"} <= set(data)
+
+
+@needs_bwrap
+def test_read_only_views_stay_read_only(tmp_path):
+    """Root inside the sandbox has no capabilities left: no remount, no writes to the kit."""
+    targets = [Path(sys.prefix) / "kit-was-here", ROOT / "grader" / "kit-was-here"]
+    attack = SOLUTION + f"""
+import subprocess as _sp, sys as _sys
+for _target in {[str(t) for t in targets]!r}:
+    _folder = _target.rsplit("/", 1)[0]
+    _sp.run(["mount", "-o", "remount,rw", _folder], capture_output=True)
+    _sp.run(["mount", "-o", "remount,rw,bind", _folder], capture_output=True)
+    try:
+        open(_target, "w").write("pwned")
+    except OSError:
+        pass
+"""
+    try:
+        _, countdown = submit(tmp_path, attack)
+        assert countdown.score == 10
+        assert not any(t.exists() for t in targets)
+    finally:
+        for target in targets:
+            target.unlink(missing_ok=True)
