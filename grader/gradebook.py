@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -37,11 +38,17 @@ CREATE TABLE IF NOT EXISTS tests (
 
 
 class Gradebook:
-    """Open (or create) ``path``; safe to use from several threads."""
+    """Open (or create) ``path``; safe to use from several threads.
+
+    One connection serves every thread, so one lock serialises its use: two
+    threads' transactions on a shared connection would otherwise interleave
+    ("cannot start a transaction within a transaction").
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._lock = threading.RLock()
         self._db = sqlite3.connect(path, timeout=60, check_same_thread=False,
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -49,12 +56,14 @@ class Gradebook:
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
 
     def is_current(self, student: str, digest: str) -> bool:
         """True when this content was already graded by this grader version."""
-        row = self._db.execute("SELECT digest, grader_version FROM submissions WHERE student=?",
-                               (student,)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT digest, grader_version FROM submissions "
+                                   "WHERE student=?", (student,)).fetchone()
         return row is not None and row == (digest, grader_version())
 
     def record(self, result: SubmissionResult) -> None:
@@ -62,6 +71,10 @@ class Gradebook:
         self.record_many([(result, grader_version(), time.time())])
 
     def record_many(self, rows: list[tuple[SubmissionResult, str, float]]) -> None:
+        with self._lock:
+            self._record_many(rows)
+
+    def _record_many(self, rows: list[tuple[SubmissionResult, str, float]]) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -88,8 +101,9 @@ class Gradebook:
 
     def results(self) -> list[SubmissionResult]:
         """Every graded submission, by student id."""
-        rows = self._db.execute("SELECT result, digest, seconds FROM submissions "
-                                "ORDER BY student").fetchall()
+        with self._lock:
+            rows = self._db.execute("SELECT result, digest, seconds FROM submissions "
+                                    "ORDER BY student").fetchall()
         out = []
         for text, digest, seconds in rows:
             result = SubmissionResult.from_json(json.loads(text))
@@ -99,8 +113,9 @@ class Gradebook:
 
     def rows_with_meta(self) -> list[tuple[SubmissionResult, str, float]]:
         """Results with their grader version and time, for merging."""
-        rows = self._db.execute("SELECT result, digest, seconds, grader_version, graded_at "
-                                "FROM submissions ORDER BY student").fetchall()
+        with self._lock:
+            rows = self._db.execute("SELECT result, digest, seconds, grader_version, "
+                                    "graded_at FROM submissions ORDER BY student").fetchall()
         out = []
         for text, digest, seconds, version, graded_at in rows:
             result = SubmissionResult.from_json(json.loads(text))
@@ -110,9 +125,10 @@ class Gradebook:
 
     def cached(self, topic: str, digest: str) -> tuple[TopicOutcome, list[str]] | None:
         """A topic outcome already earned by exactly this source, if any."""
-        row = self._db.execute("SELECT outcome, flags FROM topic_cache WHERE topic=? AND "
-                               "digest=? AND grader_version=?",
-                               (topic, digest, grader_version())).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT outcome, flags FROM topic_cache WHERE topic=? AND "
+                                   "digest=? AND grader_version=?",
+                                   (topic, digest, grader_version())).fetchone()
         if row is None:
             return None
         data = json.loads(row[0])
@@ -123,9 +139,11 @@ class Gradebook:
     def remember(self, digest: str, outcome: TopicOutcome, flags: list[str]) -> None:
         """Keep a topic outcome for identical sources in later submissions."""
         data = dataclasses.asdict(outcome)
-        self._db.execute("INSERT OR REPLACE INTO topic_cache VALUES (?,?,?,?,?)",
-                         (outcome.topic, digest, grader_version(), json.dumps(data),
-                          json.dumps(flags)))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO topic_cache VALUES (?,?,?,?,?)",
+                             (outcome.topic, digest, grader_version(), json.dumps(data),
+                              json.dumps(flags)))
 
     def count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
