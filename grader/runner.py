@@ -156,8 +156,8 @@ def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confine
                "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
                "--target", str(run / "submission"), "--basetemp", basetemp,
                "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
-    command = sandbox.wrap(command, run, readonly=[run / "tests", run / "submission",
-                                                   run / "lib", run / "pyproject.toml"],
+    command = sandbox.wrap(command, readonly=[run / "tests", run / "submission",
+                                              run / "lib", run / "pyproject.toml"],
                            writable=[run / "work"], cwd=run / "work",
                            cpu_seconds=int(limit * 2) + 5, confinement=confinement)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",

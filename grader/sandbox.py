@@ -73,7 +73,7 @@ def limits_prefix(cpu_seconds: int) -> list[str]:
             f"--nofile={OPEN_FILES}", "--core=0", "--"]
 
 
-def wrap(command: list[str], run_dir: Path, readonly: list[Path], writable: list[Path],
+def wrap(command: list[str], readonly: list[Path], writable: list[Path],
          cwd: Path, cpu_seconds: int, confinement: Confinement) -> list[str]:
     """The full command line that runs ``command`` confined."""
     inner = limits_prefix(cpu_seconds) + command
@@ -96,7 +96,6 @@ def wrap(command: list[str], run_dir: Path, readonly: list[Path], writable: list
         args += ["--bind", str(path), str(path)]
     args += ["--remount-ro", "/", "--chdir", str(cwd), "--setenv", "HOME", "/tmp",
              "--setenv", "TMPDIR", "/tmp", "--"]
-    del run_dir
     return args + inner
 
 
