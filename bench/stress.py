@@ -60,13 +60,13 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="topics graded at once")
     parser.add_argument("--no-xdist", action="store_true")
     args = parser.parse_args()
-    if args.nice:
-        os.nice(args.nice)              # inherited by every test subprocess
     topics = manifest.load()
     target = ROOT / "solutions"
     failures: collections.Counter[str] = collections.Counter()
     examples: dict[str, str] = {}
-    hogs = start_hogs(args.hogs)
+    hogs = start_hogs(args.hogs)        # at normal priority...
+    if args.nice:
+        os.nice(args.nice)              # ...and only the tests niced (inherited by each run)
     started = time.monotonic()
     try:
         for number in range(1, args.runs + 1):
