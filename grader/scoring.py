@@ -37,7 +37,7 @@ def score(run: TopicRun) -> TopicScore:
     total = sum(t.points for t in run.tests)
     earned = sum(t.earned for t in run.tests)
     maximum = run.topic.points
-    value = round(maximum * earned / total, 2) if total and run.status == "graded" else 0.0
-    if run.status == "timeout" and total:
-        value = round(maximum * earned / total, 2)   # what finished still counts
+    # A topic stopped by its time limit keeps what its finished tests earned.
+    counted = total and run.status in ("graded", "timeout")
+    value = round(maximum * earned / total, 2) if counted else 0.0
     return TopicScore(run, value, maximum)
