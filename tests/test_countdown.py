@@ -139,7 +139,13 @@ def test_start_countdown_returns_a_started_thread_at_once(mod):
 def test_start_countdown_passes_stop_on(mod):
     stop = threading.Event()
     out = Recorder()
-    thread = mod.start_countdown(4, 5.0, out, stop)
+    call = Background(mod.start_countdown, 4, 5.0, out, stop)
+    if not call.finished_within(3.0):
+        stop.set()
+        fail("start_countdown(4, 5.0, out, stop) had not returned after 3 s: it must "
+             "start the thread and return it at once - no join() there, and "
+             "target=countdown, args=(...) rather than target=countdown(...).")
+    thread = call.result()
     expect(out.wait_for(1, 3.0), "start_countdown(4, 5.0, out, stop): no line within 3 s: "
            "did you start the thread?")
     stop.set()

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from probes import Background, Recorder, expect
+from probes import Background, Recorder, expect, fail
 
 
 def lines_for(count: int) -> list[str]:
@@ -68,8 +68,15 @@ def test_start_countdown_with_stop_already_set(mod):
 def test_start_countdown_gives_a_new_thread_each_call(mod):
     out = Recorder()
     stop = threading.Event()
-    first = mod.start_countdown(1, 5.0, out, stop)     # both stay alive in their wait,
-    second = mod.start_countdown(1, 5.0, out, stop)    # so their idents can't be reused
+    calls = []
+    for _ in range(2):                 # both stay alive in their wait, so idents can't be reused
+        call = Background(mod.start_countdown, 1, 5.0, out, stop)
+        if not call.finished_within(3.0):
+            stop.set()
+            fail("start_countdown(1, 5.0, out, stop) had not returned after 3 s: it must "
+                 "return the started thread at once.")
+        calls.append(call.result())
+    first, second = calls
     both = out.wait_for(2, 3.0)
     stop.set()
     first.join(2.0)
