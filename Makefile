@@ -5,7 +5,13 @@ include kit.mk
 
 N ?= 100
 OUT ?= grades
-.PHONY: test verify unit stubs stress bench release test-all-pythons clean grade gradescope system
+.PHONY: test verify unit lint stubs stress bench release test-all-pythons clean grade gradescope system nbgrader
+
+# The project's own tools (pylint, nbgrader) on top of the students' set.
+DEV_STAMP := $(VENV)/.kit-dev
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@touch $@
 
 # Debian packages the grader uses: bubblewrap confines student code. Installed
 # when we can (root with apt-get); otherwise the grader falls back to weaker
@@ -37,10 +43,19 @@ stubs: $(STAMP)
 verify: $(SYSTEM_STAMP)
 	$(PY) -m grader verify
 
-unit: $(SYSTEM_STAMP)
+unit: $(SYSTEM_STAMP) $(DEV_STAMP)
 	$(PY) -m pytest tests/kit -q
 
-test: unit verify
+# pylint over our code (settings in pyproject.toml); anything below 10.00 fails.
+lint: $(DEV_STAMP)
+	$(PY) -m pylint --fail-under=10 grader solutions tests bench
+
+# make nbgrader [COURSE=course]   the kit as an nbgrader course
+COURSE ?= course
+nbgrader: $(DEV_STAMP)
+	$(PY) -m grader nbgrader build $(COURSE)
+
+test: lint unit verify
 
 stress: $(STAMP)
 	$(PY) bench/stress.py --runs $(N)

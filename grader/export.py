@@ -14,12 +14,14 @@ from typing import Iterable
 from xml.etree import ElementTree
 
 from grader.manifest import Topic
-from grader.results import SubmissionResult, TopicOutcome
+from grader.results import LINT_TEST, SubmissionResult, TopicOutcome
 
 FORMATS = ("table", "json", "gradescope", "junit")
+LINT_SHOWN = 3                # static-check findings the table shows per topic
 
 
 def status_word(topic: TopicOutcome) -> str:
+    """The one-word verdict the table and feedback.md show for ``topic``."""
     if topic.complete:
         return "PASS"
     return {"missing": "MISSING", "error": "ERROR", "timeout": "TIMEOUT"}.get(topic.status, "FAIL")
@@ -36,6 +38,9 @@ def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> s
         if not topic.complete:
             for part in textwrap.wrap(topic.message or "failed", width=max(40, width - 8)):
                 lines.append(f"      {part}")
+        for finding in topic.lint[:LINT_SHOWN]:
+            lines += textwrap.wrap(finding, width=max(40, width), initial_indent="      ! ",
+                                   subsequent_indent="        ")
     done = sum(t.complete for t in result.topics)
     lines += ["", f"{done}/{len(result.topics)} topics complete, "
                   f"{result.score:g}/{result.max_score:g} points."]
@@ -48,6 +53,7 @@ def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> s
 
 
 def to_json(result: SubmissionResult) -> str:
+    """The result as indented JSON, every field the gradebook keeps."""
     return json.dumps(result.to_json(), indent=2)
 
 
@@ -68,6 +74,10 @@ def gradescope(result: SubmissionResult) -> str:
                 "output": test.message,
                 "visibility": "after_published" if test.hidden else "visible",
             })
+        if topic.lint and not any(t.name == LINT_TEST for t in topic.tests):
+            tests.append({"name": f"{topic.topic}: static concurrency checks (feedback only)",
+                          "score": 0.0, "max_score": 0.0, "status": "failed",
+                          "output": "\n".join(topic.lint), "visibility": "visible"})
     output = "\n".join(f"flag: {f}" for f in result.flags)
     return json.dumps({"score": result.score, "execution_time": round(result.seconds, 2),
                        "output": output, "tests": tests}, indent=2)
@@ -100,6 +110,7 @@ def junit(result: SubmissionResult) -> str:
 
 
 def render(result: SubmissionResult, fmt: str) -> str:
+    """The result in ``fmt``, one of FORMATS, as `grade --format` asks."""
     return {"table": table, "json": to_json, "gradescope": gradescope, "junit": junit}[fmt](result)
 
 
@@ -135,6 +146,9 @@ def feedback_markdown(result: SubmissionResult, topics: list[Topic] | None = Non
         for test in failed:
             name = "a hidden test" if test.hidden else f"`{test.name}`"
             lines.append(f"- {name} {test.status}: {test.message}")
+        if topic.lint:
+            lines += ["", "What the static concurrency checks see in your file:", ""]
+            lines += [f"- {finding}" for finding in topic.lint]
         topic_hints = topic.hints or hints.get(topic.topic, ())
         if not topic.complete and topic_hints:
             lines += ["", f"Hint: {topic_hints[0]}"]

@@ -31,6 +31,9 @@ class Topic:
     hints: tuple[str, ...]
     timeout: float = 60.0
     number: int = 0
+    # Share of the points that rides on the static concurrency checks finding
+    # nothing (0: their findings are feedback only).
+    lint_weight: float = 0.0
 
     @property
     def module_file(self) -> str:
@@ -54,6 +57,7 @@ def load(path: Path = MANIFEST) -> list[Topic]:
     if data.get("format_version") != SUPPORTED_FORMAT:
         raise ManifestError(f"{path}: format_version must be {SUPPORTED_FORMAT}")
     topics = []
+    default_weight = data.get("lint_weight", 0.0)
     for number, entry in enumerate(data.get("topics", []), start=1):
         where = f"{path}: topic #{number}"
         try:
@@ -65,9 +69,14 @@ def load(path: Path = MANIFEST) -> list[Topic]:
                 hints=tuple(str(h) for h in entry["hints"]),
                 timeout=float(entry.get("timeout", 60.0)),
                 number=number,
+                lint_weight=float(entry.get("lint_weight", default_weight)),
             )
         except KeyError as exc:
             raise ManifestError(f"{where}: missing key {exc}") from exc
+        except (TypeError, ValueError) as exc:
+            raise ManifestError(f"{where}: a value has the wrong type: {exc}") from exc
+        if not 0.0 <= topic.lint_weight <= 1.0:
+            raise ManifestError(f"{where} ({topic.name}): lint_weight must be between 0 and 1")
         if not topic.name.isidentifier():
             raise ManifestError(f"{where}: name {topic.name!r} is not a module name")
         if topic.points <= 0 or not topic.hints:

@@ -44,11 +44,14 @@ TAMPER_MESSAGE = "the code under test replaced {what}: this test cannot be trust
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The two descriptors the runner passes: where results go, where the key comes from."""
     group = parser.getgroup("grader")
     group.addoption("--results-fd", type=int, default=None,
                     help="write signed JSON lines of results to this file descriptor")
     group.addoption("--key-fd", type=int, default=None,
                     help="read the signing key from this file descriptor, then close it")
+    group.addoption("--lint-file", default=None,
+                    help="send the static concurrency checks' findings on this file first")
 
 
 class _Channel:
@@ -60,6 +63,7 @@ class _Channel:
         self._lock = threading.Lock()
 
     def write(self, record: dict[str, Any]) -> None:
+        """Send ``record`` as one signed line, whole even when threads write at once."""
         payload = json.dumps(record)
         line = f"{payload}\t{sign(self._key, payload)}\n".encode()
         with self._lock:
@@ -73,6 +77,7 @@ _STATE = pytest.StashKey[dict]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Read the key and open the channel before any student code is imported."""
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
     state: dict[str, Any] = {"channel": None, "finished": set(), "baseline": {},
                              "tampered": []}
@@ -82,8 +87,30 @@ def pytest_configure(config: pytest.Config) -> None:
         with os.fdopen(key_fd, "rb") as handle:
             key = bytes.fromhex(handle.read().decode().strip())
         state["channel"] = _Channel(results_fd, key)
+        lint_file = config.getoption("--lint-file")
+        if lint_file:
+            state["channel"].write({"event": "lint", "findings": _lint(Path(lint_file))})
     state["baseline"] = _snapshot()
     config.stash[_STATE] = state
+
+
+def _lint(path: Path) -> list[str]:
+    """The concurrency checker's findings on ``path``, read before anything imports it.
+
+    Done here, inside the confined test process and before any student code
+    runs, so hostile source costs only this run's limits and cannot alter what
+    is reported. Without pylint installed there is simply no static feedback.
+    """
+    try:
+        from grader import pylint_concurrency  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = pylint_concurrency.check_source(text, path.stem)
+    return [pylint_concurrency.format_finding(f) for f in found]
 
 
 def _watched() -> dict[str, Callable[[], Any]]:
@@ -99,7 +126,9 @@ def _watched() -> dict[str, Callable[[], Any]]:
         "Function.obj": lambda: _pytest.python.Function.__dict__.get("obj"),
         "pytest_pyfunc_call": lambda: _pytest.python.pytest_pyfunc_call,
         "runner.call_and_report": lambda: _pytest.runner.call_and_report,
-        "runner.call_runtest_hook": lambda: _pytest.runner.call_runtest_hook,
+        # Only older pytest has it (9.x does not); _snapshot skips what this pytest lacks.
+        "runner.call_runtest_hook":
+            lambda: _pytest.runner.call_runtest_hook,  # pylint: disable=no-member
         "CallInfo.from_call": lambda: _pytest.runner.CallInfo.__dict__.get("from_call"),
         "TestReport.from_item_and_call":
             lambda: _pytest.reports.TestReport.__dict__.get("from_item_and_call"),
@@ -147,6 +176,7 @@ def points_of(item: pytest.Item) -> float:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Guard each test's completion, announce it on the channel, watch the test helpers."""
     state = config.stash[_STATE]
     finished: set[str] = state["finished"]
     for item in items:
@@ -202,6 +232,7 @@ def _student_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, i
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Add the learner message; fail a test that was tampered with or did not finish."""
     report = yield
     state = item.config.stash[_STATE]
     if call.excinfo is not None and report.failed:
@@ -222,8 +253,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    state = _CONFIG["config"].stash[_STATE] if "config" in _CONFIG else None
-    if state is None or state["channel"] is None:
+    """Send the outcome of a test's call, or of a setup or teardown that went wrong."""
+    if "config" not in _CONFIG:
+        return
+    state = _CONFIG["config"].stash[_STATE]
+    if state["channel"] is None:
         return
     if report.when != "call" and not (report.failed or report.skipped):
         return
@@ -244,11 +278,14 @@ _CONFIG: dict[str, pytest.Config] = {}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
+    """Keep the config for pytest_runtest_logreport, whose hook gets only the report."""
     _CONFIG["config"] = session.config
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config._kit_exitstatus = int(exitstatus)  # type: ignore[attr-defined]
+    """Keep the exit status for pytest_unconfigure and tell the grader the run is over."""
+    # Our own attribute on the config, read back by pytest_unconfigure below.
+    session.config._kit_exitstatus = int(exitstatus)  # type: ignore[attr-defined]  # pylint: disable=protected-access
     state = session.config.stash.get(_STATE, None)
     if state is not None and state["channel"] is not None:
         state["channel"].write({"event": "finished"})

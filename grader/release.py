@@ -15,8 +15,8 @@ from pathlib import Path
 from grader import manifest, stubs
 
 GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
-                  "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py", "export.py",
-                  "sandbox.py")
+                  "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py",
+                  "export.py", "sandbox.py", "pylint_concurrency.py")
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
 TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk")
 STUDENT_MAKEFILE = """\
@@ -120,6 +120,7 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    """Write the student release to ``argv[0]``, by default dist/student, and zip it."""
     dest = Path(argv[0]) if argv else manifest.ROOT / "dist" / "student"
     archive = build(dest.resolve())
     print(f"wrote {dest}/ and {archive}")

@@ -5,6 +5,7 @@ The schema (``--format json``)::
     {"submission": str, "score": float, "max_score": float, "flags": [str],
      "topics": [{"topic": str, "score": float, "max_score": float,
                  "status": "graded|missing|error|timeout", "message": str,
+                 "lint": [str],
                  "tests": [{"name": str, "status": "passed|failed|error|timeout|skipped",
                             "score": float, "max_score": float, "message": str}]}]}
 
@@ -19,9 +20,13 @@ from typing import Any
 
 from grader.scoring import TopicScore
 
+LINT_TEST = "static::concurrency checks"    # the pseudo-test a manifest lint_weight adds
+
 
 @dataclasses.dataclass
 class TestOutcome:
+    """One test's verdict and its share of the topic's points."""
+
     __test__ = False          # not a pytest test class
 
     name: str
@@ -32,11 +37,15 @@ class TestOutcome:
 
     @property
     def hidden(self) -> bool:
+        """Whether the test is one of the hidden tests, whose code learners do not see."""
         return self.name.startswith("hidden::")
 
 
+# One field per key of the JSON schema above, plus what the exports show.
 @dataclasses.dataclass
-class TopicOutcome:
+class TopicOutcome:  # pylint: disable=too-many-instance-attributes
+    """One topic's score, status and tests, as the exports and the gradebook keep it."""
+
     topic: str
     title: str
     score: float
@@ -47,14 +56,18 @@ class TopicOutcome:
     hints: tuple[str, ...] = ()
     seconds: float = 0.0
     number: int = 0
+    lint: list[str] = dataclasses.field(default_factory=list)   # static checks' findings
 
     @property
     def complete(self) -> bool:
+        """Whether the topic ran to the end and earned all its points."""
         return self.status == "graded" and self.score >= self.max_score - 1e-9
 
 
 @dataclasses.dataclass
 class SubmissionResult:
+    """Everything graded for one submission: its topics, the flags raised, its digest."""
+
     submission: str
     topics: list[TopicOutcome]
     flags: list[str] = dataclasses.field(default_factory=list)
@@ -63,10 +76,12 @@ class SubmissionResult:
 
     @property
     def score(self) -> float:
+        """The points earned over all topics."""
         return round(sum(t.score for t in self.topics), 2)
 
     @property
     def max_score(self) -> float:
+        """The points there were to earn over all topics."""
         return round(sum(t.max_score for t in self.topics), 2)
 
     def to_json(self) -> dict[str, Any]:
@@ -76,7 +91,7 @@ class SubmissionResult:
             "max_score": self.max_score, "flags": list(self.flags),
             "topics": [{
                 "topic": t.topic, "score": t.score, "max_score": t.max_score,
-                "status": t.status, "message": t.message,
+                "status": t.status, "message": t.message, "lint": list(t.lint),
                 "tests": [{"name": x.name, "status": x.status, "score": x.score,
                            "max_score": x.max_score, "message": x.message}
                           for x in t.tests],
@@ -85,9 +100,11 @@ class SubmissionResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "SubmissionResult":
+        """The result back from its JSON form; digest and seconds are not in it."""
         topics = [TopicOutcome(t["topic"], t.get("title", t["topic"]), t["score"],
                                t["max_score"], t["status"], t["message"],
-                               [TestOutcome(**x) for x in t["tests"]])
+                               [TestOutcome(**x) for x in t["tests"]],
+                               lint=list(t.get("lint", [])))
                   for t in data["topics"]]
         return cls(data["submission"], topics, list(data.get("flags", [])))
 
@@ -96,17 +113,22 @@ def topic_outcome(scored: TopicScore) -> TopicOutcome:
     """Turn a scored topic run into its outcome, spreading points over tests."""
     run = scored.run
     total = sum(t.points for t in run.tests) or 1.0
-    tests = [TestOutcome(t.name, t.status,
-                         round(scored.max_score * t.earned / total, 4),
-                         round(scored.max_score * t.points / total, 4), t.message)
+    weight = run.topic.lint_weight if run.tests else 0.0
+    share = scored.max_score * (1 - weight)
+    tests = [TestOutcome(t.name, t.status, round(share * t.earned / total, 4),
+                         round(share * t.points / total, 4), t.message)
              for t in run.tests]
+    if weight:                         # the static checks' share shows as one more test
+        most = round(scored.max_score * weight, 4)
+        tests.append(TestOutcome(LINT_TEST, "failed" if run.lint else "passed",
+                                 0.0 if run.lint else most, most, "; ".join(run.lint)))
     _settle(tests, "score", scored.score)
     _settle(tests, "max_score", scored.max_score if tests else 0.0)
     message = run.message if run.status != "graded" else (
         "" if scored.complete else scored.first_failure)
     return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
                         run.status, message, tests, run.topic.hints, round(run.seconds, 2),
-                        run.topic.number)
+                        run.topic.number, list(run.lint))
 
 
 def _settle(tests: list[TestOutcome], field: str, total: float) -> None:

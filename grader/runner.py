@@ -30,7 +30,7 @@ from grader.channel import verify_line
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
-PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py")
+PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py", "pylint_concurrency.py")
 
 
 @dataclasses.dataclass
@@ -46,6 +46,7 @@ class TestResult:
 
     @property
     def earned(self) -> float:
+        """The points the test earned: all of them if it passed, else none."""
         return self.points if self.status == "passed" else 0.0
 
 
@@ -60,6 +61,7 @@ class TopicRun:
     seconds: float = 0.0
     flags: list[str] = dataclasses.field(default_factory=list)
     output: str = ""
+    lint: list[str] = dataclasses.field(default_factory=list)   # static checks' findings
 
 
 def test_files(topic: Topic, tests_dir: Path, hidden: bool) -> list[Path]:
@@ -71,9 +73,12 @@ def test_files(topic: Topic, tests_dir: Path, hidden: bool) -> list[Path]:
     return files
 
 
-def run_topic(topic: Topic, target: Path | None = None, *, source: bytes | None = None,
-              hidden: bool = False, tests_dir: Path | None = None,
-              timeout: float | None = None, confine: bool = False) -> TopicRun:
+# Keyword-only options that check, grade and verify each set; and the body is one
+# straight pass from laying out the run to its verdict, clearer unsplit.
+def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
+        topic: Topic, target: Path | None = None, *, source: bytes | None = None,
+        hidden: bool = False, tests_dir: Path | None = None,
+        timeout: float | None = None, confine: bool = False) -> TopicRun:
     """Run the tests of ``topic`` against ``source`` (or ``target/<topic>.py``)."""
     tests_dir = tests_dir or manifest.ROOT / "tests"
     started = time.monotonic()
@@ -87,7 +92,7 @@ def run_topic(topic: Topic, target: Path | None = None, *, source: bytes | None 
         run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
         confinement = sandbox.available() if confine else sandbox.Confinement("none", "")
         outcome = _execute(run, topic, limit, confinement)
-    tests, flags, status, output = outcome
+    tests, flags, status, output, lint = outcome
     seconds = time.monotonic() - started
     if confinement.note:
         flags.append(confinement.note)
@@ -98,11 +103,11 @@ def run_topic(topic: Topic, target: Path | None = None, *, source: bytes | None 
                 test.message = (f"the topic's tests were stopped after {limit:.0f} s while "
                                 "this test was running or waiting: something waits forever?")
         return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds,
-                        flags, output)
+                        flags, output, lint)
     if not tests:
         return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds,
-                        flags, output)
-    return TopicRun(topic, "graded", tests, "", seconds, flags, output)
+                        flags, output, lint)
+    return TopicRun(topic, "graded", tests, "", seconds, flags, output, lint)
 
 
 @functools.lru_cache(maxsize=None)
@@ -141,8 +146,15 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
     return root
 
 
-def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confinement
-             ) -> tuple[list[TestResult], list[str], str, str]:
+# One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
+def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals
+             confinement: sandbox.Confinement
+             ) -> tuple[list[TestResult], list[str], str, str, list[str]]:
+    """Run pytest on ``run`` confined, for at most ``limit`` s.
+
+    Returns the tests, the flags, the status, the output and the static
+    checks' findings.
+    """
     key = secrets.token_bytes(32)
     results_read, results_write = os.pipe()
     key_read, key_write = os.pipe()
@@ -155,7 +167,8 @@ def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confine
                "-p", "grader.pytest_plugin", "-c", str(run / "pyproject.toml"),
                "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
                "--target", str(run / "submission"), "--basetemp", basetemp,
-               "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
+               "--results-fd", str(results_write), "--key-fd", str(key_read),
+               "--lint-file", str(run / "submission" / topic.module_file), *files]
     command = sandbox.wrap(command, readonly=[run / "tests", run / "submission",
                                               run / "lib", run / "pyproject.toml"],
                            writable=[run / "work"], cwd=run / "work",
@@ -170,14 +183,16 @@ def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confine
     output = _CappedOutput()
     status = "done"
     try:
-        process = subprocess.Popen(command, cwd=run / "work", env=env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   pass_fds=(results_write, key_read), start_new_session=True)
+        # Not a with block: the finally below kills the process group and reaps it.
+        process = subprocess.Popen(  # pylint: disable=consider-using-with
+            command, cwd=run / "work", env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(results_write, key_read), start_new_session=True)
     except OSError as exc:
         os.close(results_write)
         os.close(key_read)
         reader.join(5)
-        return [], [], "error", f"could not start the tests: {exc}"
+        return [], [], "error", f"could not start the tests: {exc}", []
     os.close(results_write)
     os.close(key_read)
     pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
@@ -195,7 +210,7 @@ def _execute(run: Path, topic: Topic, limit: float, confinement: sandbox.Confine
     if output.cut:
         flags.append(f"{topic.name}: output was {output.total:,} bytes; "
                      f"{output.cut:,} were cut from the middle")
-    return tests, flags, status, output.text()
+    return tests, flags, status, output.text(), _lint_findings(lines, key)
 
 
 def _read_lines(fd: int, into: list[str]) -> None:
@@ -215,6 +230,7 @@ class _CappedOutput:
         self.cut = 0
 
     def pump(self, stream) -> None:
+        """Read ``stream`` to its end, keeping only the head and the tail."""
         while True:
             chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
             if not chunk:
@@ -230,6 +246,7 @@ class _CappedOutput:
                 del self.tail[:-OUTPUT_KEEP]
 
     def text(self) -> str:
+        """The output kept, with a note where its middle was cut."""
         middle = f"\n[... {self.cut:,} bytes cut ...]\n" if self.cut else ""
         return (self.head.decode("utf-8", "replace") + middle
                 + self.tail.decode("utf-8", "replace"))
@@ -270,6 +287,15 @@ def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
     if tampered:
         flags.append(f"the code under test replaced parts of the test machinery: {tampered}")
     return list(collected.values()), flags
+
+
+def _lint_findings(lines: list[str], key: bytes) -> list[str]:
+    """The static checks' findings, as the plugin sent them before the module was imported."""
+    for line in lines:
+        record = verify_line(key, line)
+        if record is not None and record.get("event") == "lint":
+            return [str(finding) for finding in record.get("findings", [])][:20]
+    return []
 
 
 def _collection_problem(output: str, topic: Topic) -> str:

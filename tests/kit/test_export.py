@@ -10,6 +10,7 @@ from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
 
 def sample() -> SubmissionResult:
+    """A hand-made result: one topic partly passed, one missing, one flag."""
     countdown = TopicOutcome("countdown", "t", 6.0, 10.0, "graded", "stop ignored", [
         TestOutcome("test_lines", "passed", 6.0, 6.0),
         TestOutcome("hidden::test_stop", "failed", 0.0, 4.0, "stop ignored"),
@@ -33,13 +34,13 @@ def test_json_follows_the_documented_schema():
         "submission": "ada", "score": 6.0, "max_score": 20.0, "flags": ["imports gc"],
         "topics": [
             {"topic": "countdown", "score": 6.0, "max_score": 10.0, "status": "graded",
-             "message": "stop ignored", "tests": [
+             "message": "stop ignored", "lint": [], "tests": [
                  {"name": "test_lines", "status": "passed", "score": 6.0, "max_score": 6.0,
                   "message": ""},
                  {"name": "hidden::test_stop", "status": "failed", "score": 0.0,
                   "max_score": 4.0, "message": "stop ignored"}]},
             {"topic": "pool_async", "score": 0.0, "max_score": 10.0, "status": "missing",
-             "message": "pool_async.py was not found", "tests": []}]}
+             "message": "pool_async.py was not found", "lint": [], "tests": []}]}
 
 
 def test_gradescope_hides_hidden_tests_until_published():
@@ -57,7 +58,8 @@ def test_junit_counts_failures_per_topic():
     suites = {s.get("name"): s for s in root.iter("testsuite")}
     assert suites["countdown"].get("failures") == "1"
     assert suites["pool_async"].get("errors") == "1"
-    assert root.find(".//testcase[@name='hidden::test_stop']/failure").get("message") == "stop ignored"
+    failure = ".//testcase[@name='hidden::test_stop']/failure"
+    assert root.find(failure).get("message") == "stop ignored"
 
 
 def test_csv_and_feedback():

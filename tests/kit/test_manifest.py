@@ -64,10 +64,16 @@ def test_each_test_file_touches_only_its_own_topic():
     ("format_version = 1\n[[topics]]\nname = 'a'\n", "missing key"),
     ("format_version = 2\n", "format_version"),
     ("format_version = 1\n[[topics]\n", "not valid TOML"),
-    ("format_version = 1\n" + 2 * "[[topics]]\nname='a'\ntitle='t'\nlecture='l'\npoints=1\nhints=['h']\n",
+    ("format_version = 1\n"
+     + 2 * ("[[topics]]\nname='a'\ntitle='t'\n"
+            "lecture='l'\npoints=1\nhints=['h']\n"),
      "unique"),
     ("format_version = 1\n[[topics]]\nname='a-b'\ntitle='t'\nlecture='l'\npoints=1\nhints=['h']\n",
      "not a module name"),
+    ("format_version = 1\nlint_weight = 1.5\n[[topics]]\nname='a'\ntitle='t'\nlecture='l'\n"
+     "points=1\nhints=['h']\n", "lint_weight must be between 0 and 1"),
+    ("format_version = 1\n[[topics]]\nname='a'\ntitle='t'\nlecture='l'\npoints='ten'\n"
+     "hints=['h']\n", "wrong type"),
 ])
 def test_a_bad_manifest_is_named_with_its_problem(tmp_path: Path, text, complaint):
     path = tmp_path / "topics.toml"
@@ -80,4 +86,5 @@ def test_a_bad_manifest_is_named_with_its_problem(tmp_path: Path, text, complain
 def test_unknown_topic_names_are_refused():
     with pytest.raises(manifest.ManifestError, match="unknown topic nope"):
         manifest.by_name("countdown,nope")
-    assert [t.name for t in manifest.by_name("pool_async, countdown")] == ["countdown", "pool_async"]
+    names = [t.name for t in manifest.by_name("pool_async, countdown")]
+    assert names == ["countdown", "pool_async"]
