@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_class(folder: Path, students: int, distinct: bool) -> None:
+    """``students`` submissions: solutions, stubs, one topic wrong, in turn.
+
+    With ``distinct`` a comment makes each file unlike every other, so that
+    the gradebook's topic cache cannot help.
+    """
     wrong = sorted((ROOT / "tests" / "wrong").glob("*/*.py"))
     kinds = itertools.cycle(["solutions", "exercises", "wrong"])
     wrong_cycle = itertools.cycle(wrong)
@@ -45,6 +50,7 @@ def make_class(folder: Path, students: int, distinct: bool) -> None:
 
 
 def timed(command: list[str]) -> float:
+    """Seconds ``command`` took to run from the kit's root, its output discarded."""
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -52,6 +58,7 @@ def timed(command: list[str]) -> float:
 
 
 def main() -> int:
+    """Time one full submission, then a batch of copies and one of distinct files."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=100)

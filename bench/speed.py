@@ -22,6 +22,7 @@ from grader import manifest  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def wall(args: list[str], repeat: int) -> float:
+    """Median wall time of ``repeat`` runs of `grader check` on the solutions with ``args``."""
     times = []
     for _ in range(repeat):
         started = time.monotonic()
@@ -33,6 +34,7 @@ def wall(args: list[str], repeat: int) -> float:
 
 
 def main() -> int:
+    """Time the full check, each topic alone, and the full grade with hidden tests."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

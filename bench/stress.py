@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import check, manifest  # noqa: E402  pylint: disable=wrong-import-position
+from grader import check, manifest, scoring  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def _hog() -> None:
@@ -32,6 +32,7 @@ def _hog() -> None:
 
 
 def start_hogs(count: int) -> list[multiprocessing.Process]:
+    """``count`` daemon processes that spin forever, to keep the cores busy."""
     hogs = [multiprocessing.Process(target=_hog, daemon=True) for _ in range(count)]
     for hog in hogs:
         hog.start()
@@ -51,7 +52,25 @@ def xdist_run() -> tuple[int, list[str]]:
     return done.returncode, failed
 
 
-def main() -> int:
+def tally(results: list[scoring.TopicScore], failures: collections.Counter[str],
+          examples: dict[str, str]) -> int:
+    """Count one run's failed tests and topics into ``failures``; how many there were."""
+    bad = 0
+    for result in results:
+        for test in result.run.tests:
+            if test.status != "passed":
+                key = f"{result.run.topic.name}::{test.name}"
+                failures[key] += 1
+                examples.setdefault(key, test.message)
+                bad += 1
+        if result.run.status != "graded":
+            failures[f"{result.run.topic.name} ({result.run.status})"] += 1
+            bad += 1
+    return bad
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line: how many runs, under how much load, at which niceness."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100)
@@ -59,7 +78,12 @@ def main() -> int:
     parser.add_argument("--nice", type=int, default=0, help="niceness of the test runs")
     parser.add_argument("--jobs", type=int, default=2, help="topics graded at once")
     parser.add_argument("--no-xdist", action="store_true")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    """Grade the solutions ``--runs`` times under load, then list the failures per test."""
+    args = parse_args()
     topics = manifest.load()
     target = ROOT / "solutions"
     failures: collections.Counter[str] = collections.Counter()
@@ -70,18 +94,8 @@ def main() -> int:
     started = time.monotonic()
     try:
         for number in range(1, args.runs + 1):
-            results = check.grade_folder(target, topics, hidden=True, jobs=args.jobs)
-            bad = 0
-            for result in results:
-                for test in result.run.tests:
-                    if test.status != "passed":
-                        key = f"{result.run.topic.name}::{test.name}"
-                        failures[key] += 1
-                        examples.setdefault(key, test.message)
-                        bad += 1
-                if result.run.status != "graded":
-                    failures[f"{result.run.topic.name} ({result.run.status})"] += 1
-                    bad += 1
+            bad = tally(check.grade_folder(target, topics, hidden=True, jobs=args.jobs),
+                        failures, examples)
             print(f"run {number}/{args.runs}: {'ok' if not bad else f'{bad} FAILED'} "
                   f"({time.monotonic() - started:.0f} s)", flush=True)
         if not args.no_xdist:

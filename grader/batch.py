@@ -41,6 +41,7 @@ def in_shard(student: str, shard: tuple[int, int] | None) -> bool:
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """``--shard I/N`` as (I, N), None for every student; a malformed value exits."""
     if not text:
         return None
     try:
@@ -61,6 +62,7 @@ class Progress:
         self._tty = sys.stderr.isatty()
 
     def step(self, label: str) -> None:
+        """Count one more submission done and redraw the line, ``label`` last."""
         with self._lock:
             self.done += 1
             elapsed = time.monotonic() - self.started
@@ -74,6 +76,7 @@ class Progress:
                   file=sys.stderr, flush=True)
 
     def close(self) -> None:
+        """End the rewritten line, so that the summary starts on a line of its own."""
         if self._tty:
             print(file=sys.stderr)
 
@@ -94,14 +97,14 @@ def write_exports(book: Gradebook, out: Path, topics: list[Topic]) -> list[Submi
 
 
 def safe_name(student: str) -> str:
+    """``student`` as a folder name: no separators, no leading dot, never empty."""
     cleaned = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in student).strip(".")
     return cleaned or "_"
 
 
-def run_batch(folder: Path, out: Path, topics: list[Topic], *, jobs: int,
-              shard: tuple[int, int] | None, timeout: float | None) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    book = Gradebook(out / "gradebook.sqlite")
+def pending(book: Gradebook, folder: Path, topics: list[Topic],
+            shard: tuple[int, int] | None) -> tuple[list[tuple[Path, discover.Submission]], int]:
+    """The submissions of ``shard`` still to grade, and how many are already current."""
     todo, skipped = [], 0
     for path in students(folder):
         submission = discover.find(path, topics)
@@ -111,6 +114,16 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *, jobs: int,
             skipped += 1
             continue
         todo.append((path, submission))
+    return todo, skipped
+
+
+# The options are keyword-only and each is a command-line flag of `grader batch`.
+def run_batch(folder: Path, out: Path, topics: list[Topic], *,  # pylint: disable=too-many-arguments
+              jobs: int, shard: tuple[int, int] | None, timeout: float | None) -> int:
+    """Grade what changed in ``folder`` into ``out`` and rewrite the exports; 1 if any failed."""
+    out.mkdir(parents=True, exist_ok=True)
+    book = Gradebook(out / "gradebook.sqlite")
+    todo, skipped = pending(book, folder, topics, shard)
     progress = Progress(len(todo))
     failed = 0
 
@@ -139,6 +152,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *, jobs: int,
 
 
 def main(argv: list[str]) -> int:
+    """Parse the ``batch`` arguments and grade the class; the exit status."""
     parser = argparse.ArgumentParser(prog="python -m grader batch", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)

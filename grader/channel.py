@@ -13,6 +13,7 @@ from typing import Any
 
 
 def sign(key: bytes, payload: str) -> str:
+    """The HMAC of ``payload`` under ``key``, which a test cannot forge without the key."""
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 

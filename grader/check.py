@@ -23,10 +23,12 @@ def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
 
 
 def as_result(name: str, scores: list[scoring.TopicScore]) -> SubmissionResult:
+    """The scores as one submission's result, the shape the exports print."""
     return SubmissionResult(name, [topic_outcome(s) for s in scores])
 
 
 def main(argv: list[str]) -> int:
+    """Parse the ``check`` arguments, print the table; 0 only when every topic is complete."""
     parser = argparse.ArgumentParser(prog="python -m grader check",
                                      description="Run the topic tests and show a table.")
     parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),

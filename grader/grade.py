@@ -17,7 +17,9 @@ from grader.manifest import Topic
 from grader.results import SubmissionResult, TopicOutcome, topic_outcome
 
 
-def grade_submission(path: Path, topics: list[Topic], *, jobs: int = 2, confine: bool = True,
+# The options are keyword-only, each with a default; the callers name the ones they set.
+def grade_submission(path: Path, topics: list[Topic], *,  # pylint: disable=too-many-arguments
+                     jobs: int = 2, confine: bool = True,
                      timeout: float | None = None, name: str | None = None,
                      submission: discover.Submission | None = None,
                      cache=None) -> SubmissionResult:
@@ -73,6 +75,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    """Parse the ``grade`` arguments, grade the submission and print or write it."""
     parser = argparse.ArgumentParser(prog="python -m grader grade",
                                      description="Grade one submission (a folder or a .zip).")
     parser.add_argument("path", type=Path)

@@ -56,6 +56,7 @@ class Gradebook:
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:
+        """Close the connection, after any transaction another thread has under way."""
         with self._lock:
             self._db.close()
 
@@ -71,6 +72,7 @@ class Gradebook:
         self.record_many([(result, grader_version(), time.time())])
 
     def record_many(self, rows: list[tuple[SubmissionResult, str, float]]) -> None:
+        """Replace the rows of each (result, grader version, time), all in one transaction."""
         with self._lock:
             self._record_many(rows)
 
@@ -145,5 +147,6 @@ class Gradebook:
                               json.dumps(flags)))
 
     def count(self) -> int:
+        """How many students the gradebook holds."""
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]

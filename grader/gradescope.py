@@ -64,6 +64,7 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    """Build the autograder zip at ``argv[0]``, by default dist/gradescope-autograder.zip."""
     dest = Path(argv[0]) if argv else manifest.ROOT / "dist" / "gradescope-autograder.zip"
     print(f"wrote {build(dest.resolve())}")
     return 0

@@ -32,6 +32,7 @@ def next_hint(name: str, state_file: Path = STATE) -> str:
 
 
 def main(argv: list[str]) -> int:
+    """Print the next hint of the topic in ``argv``; 2 on a missing or unknown topic."""
     if len(argv) != 1 or not argv[0]:
         print("usage: make hint T=<topic>   topics: "
               + ", ".join(t.name for t in manifest.load()), file=sys.stderr)

@@ -38,6 +38,7 @@ def merge(sources: list[Path], out: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
+    """Parse the ``merge`` arguments and merge the shard outputs into ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m grader merge", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sources", type=Path, nargs="+")

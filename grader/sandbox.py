@@ -73,7 +73,9 @@ def limits_prefix(cpu_seconds: int) -> list[str]:
             f"--nofile={OPEN_FILES}", "--core=0", "--"]
 
 
-def wrap(command: list[str], readonly: list[Path], writable: list[Path],
+# Each argument is one independent part of the confinement; the runner names them all.
+def wrap(command: list[str],  # pylint: disable=too-many-arguments,too-many-positional-arguments
+         readonly: list[Path], writable: list[Path],
          cwd: Path, cpu_seconds: int, confinement: Confinement) -> list[str]:
     """The full command line that runs ``command`` confined."""
     inner = limits_prefix(cpu_seconds) + command
@@ -108,7 +110,7 @@ def _python_roots() -> list[Path]:
 def kill_everything(process: subprocess.Popen, marker: str) -> None:
     """Kill the confined process, its group, and any escapee carrying ``marker``."""
     for target in (lambda: os.killpg(process.pid, signal.SIGKILL),
-                   lambda: process.kill()):
+                   process.kill):
         try:
             target()
         except (ProcessLookupError, PermissionError, OSError):

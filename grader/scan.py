@@ -54,4 +54,5 @@ def scan(source: str, where: str) -> list[str]:
                 note(text, node)
         elif isinstance(node, ast.Name) and node.id in SUSPECT_NAMES:
             note(SUSPECT_NAMES[node.id], node)
-    return [f"{where} line {line}: {text}" for text, line in sorted(found.items(), key=lambda x: x[1])]
+    return [f"{where} line {line}: {text}"
+            for text, line in sorted(found.items(), key=lambda x: x[1])]

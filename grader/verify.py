@@ -37,6 +37,8 @@ class Case:
 
 @dataclasses.dataclass
 class Verdict:
+    """How one case scored, and whether that is what it must score."""
+
     case: Case
     result: scoring.TopicScore
     ok: bool
@@ -59,6 +61,7 @@ def catalog_cases(kind: str, expect: str, topics: list[Topic]) -> list[Case]:
 
 
 def all_cases(topics: list[Topic]) -> list[Case]:
+    """Solutions must score full, stubs zero, wrong modules less, alternatives full."""
     cases = [Case(f"solutions/{t.module_file}", t, manifest.ROOT / "solutions", "full")
              for t in topics]
     cases += [Case(f"exercises/{t.module_file}", t, manifest.ROOT / "exercises", "zero")
@@ -83,6 +86,7 @@ def judge(case: Case) -> Verdict:
 
 
 def main(argv: list[str]) -> int:
+    """Judge every case, print a line each; 1 when any scored other than it must."""
     parser = argparse.ArgumentParser(prog="python -m grader verify", description=__doc__)
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
     parser.add_argument("--jobs", "-j", type=int, default=2)

@@ -15,6 +15,7 @@ from grader import __version__, manifest
 
 @functools.lru_cache(maxsize=1)
 def grader_version() -> str:
+    """The version plus a digest of the grader, the tests and the manifest."""
     sha = hashlib.sha256()
     root = manifest.ROOT
     files = sorted([*root.glob("grader/*.py"), *root.glob("tests/*.py"),

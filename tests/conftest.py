@@ -26,11 +26,13 @@ _POOLS_LOCK = threading.Lock()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--target``: the folder of modules under test, exercises/ unless told."""
     parser.addoption("--target", default=str(DEFAULT_TARGET),
                      help="folder holding the topic modules to test (default: exercises/)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Put the target (then tests/) first on sys.path and start recording pools."""
     target = Path(config.getoption("--target")).resolve()
     if not target.is_dir():
         raise pytest.UsageError(f"--target {target}: no such folder")
@@ -53,7 +55,8 @@ def _record_pools() -> None:
             _POOLS.append(self)
         original(self, *args, **kwargs)
 
-    init._kit_wrapped = True  # type: ignore[attr-defined]
+    # Our own mark on our own function, so that a second configure does not wrap twice.
+    init._kit_wrapped = True  # type: ignore[attr-defined]  # pylint: disable=protected-access
     multiprocessing.pool.Pool.__init__ = init  # type: ignore[method-assign]
 
 
@@ -64,9 +67,9 @@ def _end_leftover_pools():
     with _POOLS_LOCK:
         pools = list(_POOLS)
         _POOLS.clear()
-    for pool in pools:
+    for leftover in pools:
         try:
-            pool.terminate()
+            leftover.terminate()
         except Exception:  # pylint: disable=broad-exception-caught
             pass
     for child in multiprocessing.active_children():
@@ -75,6 +78,7 @@ def _end_leftover_pools():
 
 @pytest.fixture(scope="session")
 def target_dir(pytestconfig: pytest.Config) -> Path:
+    """The folder of modules under test, as given by ``--target``."""
     return Path(pytestconfig.getoption("--target")).resolve()
 
 
@@ -109,8 +113,8 @@ def mod(request: pytest.FixtureRequest):
 START_METHODS = ("fork", "forkserver", "spawn")
 
 
-@pytest.fixture(params=START_METHODS)
-def start_method(request: pytest.FixtureRequest):
+@pytest.fixture(name="start_method", params=START_METHODS)
+def start_method_fixture(request: pytest.FixtureRequest):
     """Run the test under each start method; it is also the default meanwhile."""
     method = request.param
     previous = multiprocessing.get_start_method(allow_none=True)

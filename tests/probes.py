@@ -68,11 +68,13 @@ class Recorder:
 
     @property
     def values(self) -> list:
+        """The values passed so far, in call order."""
         with self._lock:
             return [c.value for c in self.calls]
 
     @property
     def threads(self) -> set[int]:
+        """The idents of the threads that made the calls so far."""
         with self._lock:
             return {c.thread for c in self.calls}
 
@@ -270,6 +272,7 @@ class ThreadEndings:
         self.ended = 0
 
     def mark(self) -> None:
+        """Count the calling thread as started and make its end linger."""
         with self._lock:
             self.started += 1
         self._local.guard = _Lingerer(self)
@@ -280,6 +283,7 @@ class ThreadEndings:
 
     @property
     def still_running(self) -> int:
+        """How many marked threads have not been torn down yet."""
         with self._lock:
             return self.started - self.ended
 
@@ -305,6 +309,7 @@ class AsyncRendezvous:
         self._done: list[asyncio.Event] = []
 
     async def part(self, i: int) -> str:
+        """Coroutine ``i``: wait for all ``n`` to start, then for part i+1 to end first."""
         if self._all_in is None:
             self._all_in = asyncio.Event()
             self._done = [asyncio.Event() for _ in range(self.n + 1)]
@@ -334,8 +339,11 @@ def slowed(counter_class):
     """
 
     class Slowed(counter_class):
+        """``counter_class`` with a thread switch offered at each read and write of value."""
+
         @property
         def value(self):
+            """The counter's value, read after a pause that lets another thread run."""
             time.sleep(0)
             return self.__dict__.get("_slowed_value", 0)
 

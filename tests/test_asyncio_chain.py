@@ -12,6 +12,7 @@ from probes import AsyncRendezvous, Recorder, SleepSpy, expect, fail
 
 
 def no_blocking(spy: SleepSpy, what: str) -> None:
+    """Fail if ``what`` called time.sleep inside the event loop, which stalls every task."""
     blocked = spy.in_loop()
     expect(not blocked, f"{what} called time.sleep({blocked[0] if blocked else ''}) inside "
            "the event loop: that blocks every task on the loop. Use "

@@ -13,10 +13,12 @@ LINES = ["Counting down 3", "Counting down 2", "Counting down 1"]
 
 
 def lines_for(count: int) -> list[str]:
+    """The lines a countdown from ``count`` must print."""
     return [f"Counting down {n}" for n in range(count, 0, -1)]
 
 
 def check_lines(got: list, want: list) -> None:
+    """Fail unless ``got`` is ``want``, naming an off-by-one when it looks like one."""
     if got == want:
         return
     if len(got) == len(want) + 1 or len(got) == len(want) - 1:

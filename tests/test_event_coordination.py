@@ -14,6 +14,8 @@ from probes import (Background, CountingEvent, Recorder, SleepSpy, ThreadEndings
 
 @dataclasses.dataclass
 class WorkersRun:
+    """What run_workers saw: the threads returned, their calls, how they waited for go."""
+
     threads: list
     out: Recorder
     early: int          # out() calls made before go was set
@@ -86,10 +88,12 @@ def test_each_worker_calls_out_once_with_its_index(mod):
 
 
 def wanted(rounds: int) -> list[str]:
+    """The lines ``rounds`` rounds of ping-pong must print."""
     return ["ping", "pong"] * rounds
 
 
 def check_order(lines: list, rounds: int) -> None:
+    """Fail, at the first line out of turn, unless ``lines`` are ``rounds`` rounds of ping-pong."""
     want = wanted(rounds)
     if lines == want:
         return

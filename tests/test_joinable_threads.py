@@ -154,7 +154,8 @@ def test_join_all_returns_the_threads_still_alive_in_order(mod):
         release.set()
     want = [threads[0], threads[2], threads[4]]
     expect(isinstance(alive, list), f"join_all returned {alive!r}, not a list.")
-    expect(alive == want, f"join_all returned threads {[threads.index(t) for t in alive if t in threads]} "
+    expect(alive == want, "join_all returned threads "
+           f"{[threads.index(t) for t in alive if t in threads]} "
            "(by position), expected [0, 2, 4]: the threads still alive, in their "
            "original order.")
 

@@ -74,7 +74,8 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
            f"{counter.value!r}, not 5.")
 
 
-class SpyCounter:
+# One attribute per thing the tests check or the spy needs to keep its threads together.
+class SpyCounter:  # pylint: disable=too-many-instance-attributes
     """A stand-in counter that records which threads call increment, and when."""
 
     def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0) -> None:
@@ -88,6 +89,7 @@ class SpyCounter:
         self.endings = ThreadEndings(linger=0.1)
 
     def increment(self, amount: int = 1) -> None:
+        """Add ``amount``, noting who called; a thread's first call waits for all the others."""
         me = threading.get_ident()
         with self._lock:
             first = me not in self._entered

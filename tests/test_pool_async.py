@@ -102,6 +102,7 @@ class FakeResult:
         self.asked: list[tuple[float, bool]] = []
 
     def ready(self) -> bool:
+        """AsyncResult.ready(), noting when it was asked and what it answered."""
         answer = self._is_ready()
         with self._lock:
             self.asked.append((time.monotonic(), answer))
@@ -111,16 +112,19 @@ class FakeResult:
         return time.monotonic() >= self._at
 
     def wait(self, timeout=None):
+        """AsyncResult.wait(): sleep until ready, or for ``timeout`` s at most."""
         left = self._at - time.monotonic()
         if left > 0:
             time.sleep(left if timeout is None else min(left, timeout))
 
     def successful(self) -> bool:
+        """AsyncResult.successful(): ValueError until ready, then whether it did not fail."""
         if not self._is_ready():
             raise ValueError(f"{self!r} not ready")
         return self._error is None
 
     def get(self, timeout=None):
+        """AsyncResult.get(): the value or the error once ready, TimeoutError before."""
         self.wait(timeout)
         if not self._is_ready():
             raise multiprocessing.TimeoutError

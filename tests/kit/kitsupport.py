@@ -13,6 +13,7 @@ SLEEP_TAG = "987654"        # a stray `sleep 987654` would be a leaked process
 
 
 def stray_sleepers() -> list[int]:
+    """PIDs of leaked ``sleep SLEEP_TAG`` processes, the mark of code that escaped a kill."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():

@@ -49,16 +49,19 @@ def make_class(folder: Path, extra: int = 0) -> list[str]:
 
 
 def batch(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `python -m grader batch` on the test topics, as an instructor would."""
     return subprocess.run([sys.executable, "-m", "grader", "batch", *args, "--topics", TOPICS],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=check)
 
 
 def table(out: Path, query: str) -> list[tuple]:
+    """The rows ``query`` finds in the gradebook of ``out``."""
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         return db.execute(query).fetchall()
 
 
 def graded_so_far(out: Path) -> int:
+    """How many students the gradebook of ``out`` holds yet, 0 before it has a table."""
     try:
         return table(out, "SELECT COUNT(*) FROM submissions")[0][0]
     except sqlite3.OperationalError:       # not created yet
@@ -103,10 +106,11 @@ def test_a_class_is_graded_exported_and_not_regraded(tmp_path):
 def test_a_killed_batch_resumes_without_loss_or_duplicates(tmp_path):
     make_class(tmp_path / "class", extra=4)
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(tmp_path / "class"),
-                                "--out", str(out), "--jobs", "1", "--topics", TOPICS],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    # Not a with block: the batch is killed mid-run on purpose below, then reaped.
+    process = subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-m", "grader", "batch", str(tmp_path / "class"),
+         "--out", str(out), "--jobs", "1", "--topics", TOPICS],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if (out / "gradebook.sqlite").exists() and graded_so_far(out) >= 2:

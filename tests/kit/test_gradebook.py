@@ -12,12 +12,14 @@ from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
 
 def result(student: str) -> SubmissionResult:
+    """A full-marks countdown result of ten tests for ``student``."""
     topic = TopicOutcome("countdown", "t", 10.0, 10.0, "graded", "", [
         TestOutcome(f"test_{i}", "passed", 1.0, 1.0) for i in range(10)])
     return SubmissionResult(student, [topic], digest=f"d-{student}")
 
 
 def hammer_book(book: Gradebook, threads: int = 8, each: int = 25) -> list[BaseException]:
+    """Record, remember and look up from ``threads`` threads at once; what they raised."""
     errors: list[BaseException] = []
 
     def work(n: int) -> None:

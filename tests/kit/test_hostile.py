@@ -18,9 +18,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kitsupport import SLEEP_TAG, SOLUTION, stray_sleepers
 
 from grader import grade, manifest, sandbox
-from kitsupport import SLEEP_TAG, SOLUTION, stray_sleepers
 
 ROOT = manifest.ROOT
 TOPICS = manifest.by_name("countdown,asyncio_chain")
@@ -33,6 +33,11 @@ needs_bwrap = pytest.mark.skipif(not BWRAP, reason="bubblewrap is not available 
 
 
 def submit(tmp_path: Path, countdown: str | bytes | None, timeout: float = 20):
+    """Grade ``countdown`` beside a correct asyncio_chain.py; the result and countdown's outcome.
+
+    Asserts what must hold whatever the code did: asyncio_chain keeps full
+    marks, the grading took bounded time and no stray process was left.
+    """
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "asyncio_chain.py").write_text(ASYNC_SOLUTION, encoding="utf-8")
@@ -60,7 +65,8 @@ CASES = {
     "kills its parent": ("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
                          "os.killpg(0, signal.SIGKILL)\n", 0),
     "never-ending non-daemon thread": (
-        SOLUTION + "\nimport time as _t\nthreading.Thread(target=_t.sleep, args=(10 ** 6,)).start()\n",
+        SOLUTION + "\nimport time as _t\n"
+        "threading.Thread(target=_t.sleep, args=(10 ** 6,)).start()\n",
         10),
     "setsid children that sleep": (
         SOLUTION + f"\nimport os as _os\nif _os.fork() == 0:\n    _os.setsid()\n"
@@ -73,8 +79,8 @@ CASES = {
 }
 
 
-@pytest.fixture(params=["best", "unshare", "rlimits"])
-def confinement(request, monkeypatch):
+@pytest.fixture(name="confinement", params=["best", "unshare", "rlimits"])
+def confinement_fixture(request, monkeypatch):
     """The machine's best confinement, then each fallback the grader may have to use."""
     if request.param == "best":
         return sandbox.available().kind
@@ -99,7 +105,7 @@ def test_hostile_code_costs_only_its_topic(tmp_path, name, confinement):
 
 
 def test_an_infinite_loop_at_import_is_stopped(tmp_path):
-    result, countdown = submit(tmp_path, "while True:\n    pass\n", timeout=6)
+    _, countdown = submit(tmp_path, "while True:\n    pass\n", timeout=6)
     assert countdown.score == 0 and countdown.status in {"timeout", "error"}
 
 

@@ -15,6 +15,7 @@ SOLUTION = (manifest.ROOT / "solutions" / "countdown.py").read_text(encoding="ut
 
 
 def grade(tmp_path: Path, text: str | None, **kwargs) -> scoring.TopicScore:
+    """Run and score countdown with ``text`` as the module (None: no module at all)."""
     if text is not None:
         (tmp_path / "countdown.py").write_text(text, encoding="utf-8")
     return scoring.score(runner.run_topic(COUNTDOWN, tmp_path, **kwargs))
@@ -39,7 +40,8 @@ def test_a_syntax_error_names_its_line(tmp_path):
 
 
 def test_a_stub_says_which_function_to_write(tmp_path):
-    result = grade(tmp_path, SOLUTION.replace("    thread.start()\n", "    raise NotImplementedError\n"))
+    result = grade(tmp_path, SOLUTION.replace("    thread.start()\n",
+                                              "    raise NotImplementedError\n"))
     messages = {t.name: t.message for t in result.run.tests}
     assert "start_countdown() is still a stub" in messages["test_start_countdown_passes_stop_on"]
     assert 0 < result.score < 10
@@ -64,7 +66,8 @@ def test_hidden_tests_run_only_when_asked(tmp_path, hidden):
 
 def test_the_table_shows_progress_and_the_first_failure(tmp_path):
     good = grade(tmp_path, SOLUTION)
-    bad = grade(tmp_path, SOLUTION.replace("stop.wait(interval)", "time.sleep(interval) or stop.is_set()")
+    bad = grade(tmp_path, SOLUTION.replace("stop.wait(interval)",
+                                           "time.sleep(interval) or stop.is_set()")
                 .replace("import threading", "import threading\nimport time"))
     table = export.table(as_result("x", [good, bad]), width=100)
     assert "1/2 topics complete" in table and "PASS" in table and "FAIL" in table

@@ -5,16 +5,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from kitsupport import SLEEP_TAG, SOLUTION, stray_sleepers
 
 from grader import grade, manifest, sandbox
-from kitsupport import SLEEP_TAG, SOLUTION, stray_sleepers
 
 TOPICS = manifest.by_name("countdown")
 FALLBACKS = ["unshare", "rlimits"]
 
 
-@pytest.fixture(params=FALLBACKS)
-def fallback(request, monkeypatch):
+@pytest.fixture(name="fallback", params=FALLBACKS)
+def fallback_fixture(request, monkeypatch):
+    """Make each fallback in turn the confinement the grader finds, as without bubblewrap."""
     kind = request.param
     if kind == "unshare" and not shutil.which("unshare"):
         pytest.skip("no unshare here")
@@ -24,6 +25,7 @@ def fallback(request, monkeypatch):
 
 
 def grade_countdown(tmp_path, code: str, timeout: float = 20):
+    """Grade ``code`` as a student's countdown.py, confined as the grader would."""
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "countdown.py").write_text(code, encoding="utf-8")
@@ -44,7 +46,8 @@ def test_setsid_children_are_still_killed(tmp_path, fallback):
     assert not stray_sleepers(), fallback.kind
 
 
-def test_an_endless_loop_is_stopped(tmp_path, fallback):
+@pytest.mark.usefixtures("fallback")
+def test_an_endless_loop_is_stopped(tmp_path):
     result = grade_countdown(tmp_path, "while True:\n    pass\n", timeout=5)
     assert result.topics[0].status == "timeout" and result.topics[0].score == 0
     assert result.seconds < 30
