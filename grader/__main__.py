@@ -14,10 +14,12 @@ COMMANDS = {
     "batch": "grader.batch",
     "merge": "grader.merge",
     "gradescope": "grader.gradescope",
+    "nbgrader": "grader.nbgrader_course",
 }
 
 
 def main(argv: list[str]) -> int:
+    """Run one command's module with the rest of the arguments; 2 for an unknown command."""
     if not argv or argv[0] not in COMMANDS:
         print("usage: python -m grader {" + ",".join(COMMANDS) + "} [options]", file=sys.stderr)
         return 2

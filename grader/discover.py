@@ -6,6 +6,14 @@ the topic files are taken - nothing else of the submission ever reaches the
 tests. Symlinks are never followed; unsafe zip entries (absolute paths,
 ``..``, symlinks) are refused with a flag; sizes are capped; a file that is
 not UTF-8 or does not compile costs its own topic, with the reason.
+
+Notebook submissions (nbgrader's ``<topic>.ipynb``) are read too: the
+module is the text of the notebook's ``%%writefile <topic>.py`` cell (see
+``grader.notebooks``; nothing is run). The shallowest of ``<topic>.py`` and
+``<topic>.ipynb`` wins; at the same depth the notebook does, because a
+``.py`` beside it is only what running it last wrote, and nbgrader grades
+the notebook. A notebook obeys the same size limits, and one that cannot be
+read costs only its topic, with a message naming the file.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from grader import notebooks
 from grader.manifest import Topic
 
 MAX_FILE = 1 << 20            # 1 MiB per topic file
@@ -68,7 +77,8 @@ def find(path: Path, topics: list[Topic], name: str | None = None) -> Submission
                 _check_source(topic, submission)
         if not submission.files and not submission.problems:
             submission.error = ("no topic file found (looked for "
-                                + ", ".join(t.module_file for t in topics) + ")")
+                                + ", ".join(t.module_file for t in topics)
+                                + " and their .ipynb notebooks)")
     return submission
 
 
@@ -76,6 +86,8 @@ def _student_id(path: Path) -> str:
     return path.name[:-4] if path.name.lower().endswith(".zip") else path.name
 
 
+# Six arguments since before notebooks; the signature is kept as it was.
+# pylint: disable-next=too-many-arguments,too-many-positional-arguments
 def _take(submission: Submission, topic: Topic, where: str, depth: int,
           size: int, read) -> None:
     """Keep the shallowest candidate for ``topic``; refuse oversized files."""
@@ -95,8 +107,60 @@ def _take(submission: Submission, topic: Topic, where: str, depth: int,
     submission.files[topic.name] = read()
 
 
+def _candidates(topics: list[Topic], submission: Submission,
+                found: Submission) -> dict[str, tuple[Topic, Submission]]:
+    """File name -> (topic, where to keep it): modules in ``submission``, notebooks in ``found``.
+
+    Notebooks are kept apart so that they compete only with each other for
+    the shallowest place, and stand in for a module only when it is absent.
+    """
+    table = {f"{t.name}.ipynb": (t, found) for t in topics}
+    table.update({t.module_file: (t, submission) for t in topics})
+    return table
+
+
+def _use_notebooks(submission: Submission, found: Submission, topics: list[Topic]) -> None:
+    """Let each topic without a .py take the module of its shallowest notebook."""
+    submission.flags.extend(found.flags)
+    for topic in topics:
+        where = found.where.get(topic.name)
+        if where is None:
+            continue
+        module_where = submission.where.get(topic.name)
+        if module_where is not None and module_where.count("/") < where.count("/"):
+            submission.flags.append(f"ignored {where}: {module_where} is graded (it is "
+                                    "shallower)")
+            continue
+        if module_where is not None:
+            submission.flags.append(f"ignored {module_where}: {where} beside it is graded "
+                                    "(the .py is what running the notebook wrote)")
+            submission.files.pop(topic.name, None)
+            submission.problems.pop(topic.name, None)
+        if topic.name in found.problems:
+            submission.where[topic.name] = where
+            submission.problems[topic.name] = found.problems[topic.name]
+            continue
+        try:
+            source, notes = notebooks.extract_module(found.files[topic.name],
+                                                     topic.module_file, where)
+        except notebooks.NotebookError as exc:
+            submission.where[topic.name] = where
+            submission.problems[topic.name] = str(exc)
+            continue
+        submission.flags.extend(notes)
+        submission.where[topic.name] = f"{where} (%%writefile {topic.module_file})"
+        submission.files[topic.name] = source
+
+
 def _from_folder(root: Path, topics: list[Topic], submission: Submission) -> None:
-    by_file = {t.module_file: t for t in topics}
+    found = Submission(submission.name)
+    _walk(root, _candidates(topics, submission, found), submission)
+    if not submission.error:
+        _use_notebooks(submission, found, topics)
+
+
+def _walk(root: Path, by_file: dict[str, tuple[Topic, Submission]],
+          submission: Submission) -> None:
     total = 0
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
@@ -116,14 +180,16 @@ def _from_folder(root: Path, topics: list[Topic], submission: Submission) -> Non
             if total > MAX_SUBMISSION:
                 submission.error = "the submission is over 20 MiB: not graded"
                 return
-            topic = by_file.get(file_name)
-            if topic is not None and stat.S_ISREG(info.st_mode):
+            candidate = by_file.get(file_name)
+            if candidate is not None and stat.S_ISREG(info.st_mode):
                 rel = full.relative_to(root).as_posix()
-                _take(submission, topic, rel, rel.count("/"), info.st_size, full.read_bytes)
+                _take(candidate[1], candidate[0], rel, rel.count("/"), info.st_size,
+                      full.read_bytes)
 
 
 def _from_zip(path: Path, topics: list[Topic], submission: Submission) -> None:
-    by_file = {t.module_file: t for t in topics}
+    found = Submission(submission.name)
+    by_file = _candidates(topics, submission, found)
     with zipfile.ZipFile(path) as archive:
         entries = archive.infolist()
         if sum(e.file_size for e in entries) > MAX_SUBMISSION:
@@ -139,15 +205,16 @@ def _from_zip(path: Path, topics: list[Topic], submission: Submission) -> None:
             if stat.S_ISLNK(mode):
                 submission.flags.append(f"symlink zip entry refused: {entry.filename}")
                 continue
-            topic = by_file.get(parts[-1]) if parts and not entry.is_dir() else None
-            if topic is None:
+            candidate = by_file.get(parts[-1]) if parts and not entry.is_dir() else None
+            if candidate is None:
                 continue
 
             def read(entry=entry) -> bytes:
                 with archive.open(entry) as handle:
                     return handle.read(MAX_FILE + 1)
 
-            _take(submission, topic, name, name.count("/"), entry.file_size, read)
+            _take(candidate[1], candidate[0], name, name.count("/"), entry.file_size, read)
+        _use_notebooks(submission, found, topics)
 
 
 def _check_source(topic: Topic, submission: Submission) -> None:
