@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from grader import export, grade, manifest, runner, scoring
+from grader import batch, export, grade, manifest, runner, scoring
 from grader.results import LINT_TEST, topic_outcome
 
 ROOT = manifest.ROOT
@@ -101,3 +101,15 @@ def test_a_topic_setting_overrides_the_manifest_default(tmp_path):
                               for n, extra in enumerate(["", "lint_weight = 0.3"])),
                     encoding="utf-8")
     assert [t.lint_weight for t in manifest.load(path)] == [0.1, 0.3]
+
+
+def test_batch_feedback_keeps_the_findings_also_for_a_file_graded_once(tmp_path):
+    for name in ("ada", "bob"):                      # bob's identical file comes from the cache
+        folder = tmp_path / "class" / name
+        folder.mkdir(parents=True)
+        (folder / "countdown.py").write_text(WRONG, encoding="utf-8")
+    batch.run_batch(tmp_path / "class", tmp_path / "out", COUNTDOWN, jobs=1, shard=None,
+                    timeout=None)
+    for name in ("ada", "bob"):
+        feedback = (tmp_path / "out" / name / "feedback.md").read_text(encoding="utf-8")
+        assert "static concurrency checks" in feedback and "target=countdown" in feedback
