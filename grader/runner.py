@@ -24,12 +24,14 @@ import threading
 import time
 from pathlib import Path
 
-from grader import manifest, sandbox
+from grader import lint, manifest, sandbox
 from grader.manifest import Topic
 from grader.channel import verify_line
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
+# pylint_concurrency goes along for the plugin's --lint-file, which the nbgrader
+# test cells use; the grader itself checks in its lint worker (grader.lint).
 PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py", "pylint_concurrency.py")
 
 
@@ -91,8 +93,15 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic.name}-") as scratch:
         run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
         confinement = sandbox.available() if confine else sandbox.Confinement("none", "")
+        # The static checks run meanwhile, in the grader's lint worker (grader.lint).
+        checked: list[list[str]] = []
+        checking = threading.Thread(target=lambda: checked.append(lint.findings(
+            source, topic.name)), daemon=True)
+        checking.start()
         outcome = _execute(run, topic, limit, confinement)
-    tests, flags, status, output, lint = outcome
+        checking.join()
+    tests, flags, status, output = outcome
+    findings = checked[0] if checked else []
     seconds = time.monotonic() - started
     if confinement.note:
         flags.append(confinement.note)
@@ -103,11 +112,11 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
                 test.message = (f"the topic's tests were stopped after {limit:.0f} s while "
                                 "this test was running or waiting: something waits forever?")
         return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds,
-                        flags, output, lint)
+                        flags, output, findings)
     if not tests:
         return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds,
-                        flags, output, lint)
-    return TopicRun(topic, "graded", tests, "", seconds, flags, output, lint)
+                        flags, output, findings)
+    return TopicRun(topic, "graded", tests, "", seconds, flags, output, findings)
 
 
 @functools.lru_cache(maxsize=None)
@@ -149,11 +158,10 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
 # One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
 def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals
              confinement: sandbox.Confinement
-             ) -> tuple[list[TestResult], list[str], str, str, list[str]]:
+             ) -> tuple[list[TestResult], list[str], str, str]:
     """Run pytest on ``run`` confined, for at most ``limit`` s.
 
-    Returns the tests, the flags, the status, the output and the static
-    checks' findings.
+    Returns the tests, the flags, the status and the output.
     """
     key = secrets.token_bytes(32)
     results_read, results_write = os.pipe()
@@ -167,8 +175,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
                "-p", "grader.pytest_plugin", "-c", str(run / "pyproject.toml"),
                "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
                "--target", str(run / "submission"), "--basetemp", basetemp,
-               "--results-fd", str(results_write), "--key-fd", str(key_read),
-               "--lint-file", str(run / "submission" / topic.module_file), *files]
+               "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
     command = sandbox.wrap(command, readonly=[run / "tests", run / "submission",
                                               run / "lib", run / "pyproject.toml"],
                            writable=[run / "work"], cwd=run / "work",
@@ -192,7 +199,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
         os.close(results_write)
         os.close(key_read)
         reader.join(5)
-        return [], [], "error", f"could not start the tests: {exc}", []
+        return [], [], "error", f"could not start the tests: {exc}"
     os.close(results_write)
     os.close(key_read)
     pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
@@ -210,7 +217,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     if output.cut:
         flags.append(f"{topic.name}: output was {output.total:,} bytes; "
                      f"{output.cut:,} were cut from the middle")
-    return tests, flags, status, output.text(), _lint_findings(lines, key)
+    return tests, flags, status, output.text()
 
 
 def _read_lines(fd: int, into: list[str]) -> None:
@@ -287,15 +294,6 @@ def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
     if tampered:
         flags.append(f"the code under test replaced parts of the test machinery: {tampered}")
     return list(collected.values()), flags
-
-
-def _lint_findings(lines: list[str], key: bytes) -> list[str]:
-    """The static checks' findings, as the plugin sent them before the module was imported."""
-    for line in lines:
-        record = verify_line(key, line)
-        if record is not None and record.get("event") == "lint":
-            return [str(finding) for finding in record.get("findings", [])][:20]
-    return []
 
 
 def _collection_problem(output: str, topic: Topic) -> str:

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from grader import batch, export, grade, manifest, runner, scoring
+from grader import batch, export, grade, lint, manifest, runner, scoring
 from grader.results import LINT_TEST, topic_outcome
 
 ROOT = manifest.ROOT
@@ -68,23 +68,23 @@ def test_make_check_shows_the_findings_next_to_the_topic(tmp_path):
     assert "! line" in shown.stdout and "target=countdown" in shown.stdout, shown.stdout
 
 
-def fake_run(weight: float, lint: list[str], passed: int, failed: int) -> runner.TopicRun:
+def fake_run(weight: float, found: list[str], passed: int, failed: int) -> runner.TopicRun:
     """A countdown run of 2-point tests, without running anything."""
     topic = dataclasses.replace(COUNTDOWN[0], lint_weight=weight)
     tests = ([runner.TestResult(f"test_ok_{n}", "passed", 2.0) for n in range(passed)]
              + [runner.TestResult(f"test_bad_{n}", "failed", 2.0, "no") for n in range(failed)])
-    return runner.TopicRun(topic, "graded", tests, lint=lint)
+    return runner.TopicRun(topic, "graded", tests, lint=found)
 
 
-@pytest.mark.parametrize("weight,lint,passed,failed,expected", [
+@pytest.mark.parametrize("weight,found,passed,failed,expected", [
     (0.0, ["line 3: x"], 3, 1, 7.5),      # the default: findings are feedback only
     (0.2, [], 3, 1, 8.0),                 # 0.8 * 7.5/10 of the tests, plus the clean 0.2
     (0.2, ["line 3: x"], 3, 1, 6.0),      # the same tests, with a finding
     (0.2, ["line 3: x"], 4, 0, 8.0),      # all tests pass, but the file has a finding
     (1.0, [], 0, 4, 10.0),                # all on the checks (a manifest may say so)
 ])
-def test_lint_weight_moves_that_share_of_the_points(weight, lint, passed, failed, expected):
-    scored = scoring.score(fake_run(weight, lint, passed, failed))
+def test_lint_weight_moves_that_share_of_the_points(weight, found, passed, failed, expected):
+    scored = scoring.score(fake_run(weight, found, passed, failed))
     assert scored.score == pytest.approx(expected)
     outcome = topic_outcome(scored)
     assert sum(t.score for t in outcome.tests) == pytest.approx(expected)
@@ -113,3 +113,19 @@ def test_batch_feedback_keeps_the_findings_also_for_a_file_graded_once(tmp_path)
     for name in ("ada", "bob"):
         feedback = (tmp_path / "out" / name / "feedback.md").read_text(encoding="utf-8")
         assert "static concurrency checks" in feedback and "target=countdown" in feedback
+
+
+def test_a_lint_worker_that_died_is_replaced():
+    assert lint.findings(WRONG.encode(), "countdown")
+    for process in list(lint._WORKER[0]._processes.values()):  # pylint: disable=protected-access
+        process.kill()
+        process.join()
+    assert lint.findings(WRONG.encode(), "countdown")
+
+
+def test_a_file_over_the_deadline_costs_only_its_own_findings(monkeypatch):
+    monkeypatch.setattr(lint, "DEADLINE", 1e-6)
+    assert lint.findings(WRONG.encode() + b"\n# slow\n", "countdown") == []
+    monkeypatch.undo()
+    assert lint.findings(WRONG.encode(), "countdown")
+    assert lint.findings(b"\xff\xfe not utf-8", "countdown") == []
