@@ -29,7 +29,7 @@ if ! command -v python3.11 >/dev/null; then
   apt-get install -y python3.11 python3.11-venv
 fi
 python3.11 -m venv /autograder/source/.venv
-/autograder/source/.venv/bin/pip install pytest pytest-timeout
+/autograder/source/.venv/bin/pip install pytest pytest-timeout pylint
 """
 RUN = """\
 #!/usr/bin/env bash
