@@ -152,7 +152,8 @@ def test_the_shallower_of_a_py_file_and_a_notebook_wins_and_it_is_flagged(tmp_pa
     (tmp_path / "countdown.ipynb").rename(tmp_path / "deep" / "er" / "x" / "countdown.ipynb")
     (tmp_path / "countdown.py").write_text(STUB, encoding="utf-8")
     found = discover.find(tmp_path, TOPICS)
-    assert found.files == {"countdown": STUB.encode()} and found.where["countdown"] == "countdown.py"
+    assert found.files == {"countdown": STUB.encode()}
+    assert found.where["countdown"] == "countdown.py"
     assert any("ignored deep/er/x/countdown.ipynb" in flag and "shallower" in flag
                for flag in found.flags), found.flags
 
