@@ -40,9 +40,12 @@ def test_ping_pong_default_out_is_print(mod, capsys):
 
 
 def test_one_round(mod):
-    out = Recorder()
-    mod.ping_pong(1, out)
-    expect(out.values == ["ping", "pong"], f"ping_pong(1) emitted {out.values}.")
+    # Played many times: with one Event shared by both players, which one
+    # wakes first is a coin toss, and a single game would grade it at random.
+    for _ in range(100):
+        out = Recorder()
+        mod.ping_pong(1, out)
+        expect(out.values == ["ping", "pong"], f"ping_pong(1) emitted {out.values}.")
 
 
 @pytest.mark.points(3)
