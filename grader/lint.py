@@ -68,7 +68,8 @@ def _discard(worker: concurrent.futures.ProcessPoolExecutor) -> None:
     with _LOCK:
         if _WORKER and _WORKER[0] is worker:
             _WORKER.clear()
-    for process in list(getattr(worker, "_processes", {}).values()):
+    # A broken pool has already dropped its table of processes (None).
+    for process in list((getattr(worker, "_processes", None) or {}).values()):
         process.kill()
     worker.shutdown(wait=False, cancel_futures=True)
 
