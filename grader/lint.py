@@ -13,6 +13,7 @@ CPU each time).
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import importlib.util
 import multiprocessing
 import resource
@@ -27,6 +28,7 @@ _LOCK = threading.Lock()
 _WORKER: list[concurrent.futures.ProcessPoolExecutor] = []
 
 
+@functools.lru_cache(maxsize=1)
 def available() -> bool:
     """Whether the checks can run here (pylint and astroid installed)."""
     return importlib.util.find_spec("astroid") is not None and \
