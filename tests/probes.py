@@ -18,6 +18,11 @@ from typing import Any, Callable
 
 import pytest
 
+# The real time.sleep, taken before any SleepSpy replaces it: the probes' own
+# pauses (and the tests' ones inside student threads) must stay real sleeps
+# when a test makes the student's sleeps no-ops.
+real_sleep = time.sleep
+
 
 def fail(message: str) -> None:
     """Fail the current test with a message written for the learner."""
@@ -87,7 +92,7 @@ class Recorder:
         while len(self.calls) < count:
             if time.monotonic() > deadline or (call is not None and call.done):
                 return len(self.calls) >= count
-            time.sleep(0.005)
+            real_sleep(0.005)
         return True
 
 
@@ -156,14 +161,19 @@ class SleepSpy:
     """Replace ``time.sleep`` (and the module's own name for it) while active.
 
     Every call is recorded with its thread and whether an event loop was
-    running in that thread, then the real sleep happens. A student who wrote
+    running in that thread, then the real sleep happens - unless ``skip`` is
+    set: then every sleep returns at once. Tests of ordering use ``skip`` so a
+    solution that orders its threads with sleeps has no order at all and fails
+    every time, instead of passing whenever the machine happens to be idle;
+    code that orders with Events or locks never notices. A student who wrote
     ``from time import sleep`` is covered by also patching the module's globals.
     """
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, *modules: Any) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *modules: Any,
+                 skip: bool = False) -> None:
         self._lock = threading.Lock()
         self.calls: list[tuple[int, float, bool]] = []
-        real = time.sleep
+        real = real_sleep
         self._real = real
 
         def spy(seconds: float) -> None:
@@ -174,7 +184,8 @@ class SleepSpy:
                 in_loop = False
             with self._lock:
                 self.calls.append((threading.get_ident(), seconds, in_loop))
-            real(seconds)
+            if not skip:
+                real(seconds)
 
         monkeypatch.setattr(time, "sleep", spy)
         for module in modules:
@@ -191,6 +202,14 @@ class SleepSpy:
         """Durations of the sleeps made by the given threads."""
         with self._lock:
             return [seconds for ident, seconds, _ in self.calls if ident in idents]
+
+    def skipped_note(self, idents: set[int]) -> str:
+        """A sentence for a failure message when the given threads slept in a skipping spy."""
+        sleeps = len(self.by_threads(idents))
+        if not sleeps:
+            return ""
+        return (f" Your threads called time.sleep {plural(sleeps, 'time')}; this test makes "
+                "sleeps return at once, so only Events (or locks) can order the lines.")
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -293,7 +312,7 @@ class _Lingerer:  # pylint: disable=too-few-public-methods
         self._owner = owner
 
     def __del__(self) -> None:
-        time.sleep(self._owner.linger)
+        real_sleep(self._owner.linger)
         self._owner._ended()  # pylint: disable=protected-access
 
 
@@ -344,12 +363,12 @@ def slowed(counter_class):
         @property
         def value(self):
             """The counter's value, read after a pause that lets another thread run."""
-            time.sleep(0)
+            real_sleep(0)
             return self.__dict__.get("_slowed_value", 0)
 
         @value.setter
         def value(self, new):
-            time.sleep(0)
+            real_sleep(0)
             self.__dict__["_slowed_value"] = new
 
     return Slowed

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from probes import (Background, CountingEvent, Recorder, SleepSpy, ThreadEndings,
-                    expect, fail, plural)
+                    expect, fail, plural, real_sleep)
 
 
 @dataclasses.dataclass
@@ -92,41 +92,51 @@ def wanted(rounds: int) -> list[str]:
     return ["ping", "pong"] * rounds
 
 
-def check_order(lines: list, rounds: int) -> None:
-    """Fail, at the first line out of turn, unless ``lines`` are ``rounds`` rounds of ping-pong."""
+def check_order(lines: list, rounds: int, note: str = "") -> None:
+    """Fail, at the first line out of turn, unless ``lines`` are ``rounds`` rounds of ping-pong.
+
+    ``note`` is added to the message (what a skipping SleepSpy saw).
+    """
     want = wanted(rounds)
     if lines == want:
         return
     if lines and lines[0] == "pong":
-        fail("the first line was 'pong': ping goes first - set ping's Event to start.")
+        fail("the first line was 'pong': ping goes first - set ping's Event to start." + note)
     for number, (got, expected) in enumerate(zip(lines, want), start=1):
         if got != expected:
             fail(f"line {number} was {got!r} where {expected!r} was due (previous: "
                  f"{lines[number - 2]!r}): does each player wait for its own Event "
                  "and clear() it before printing? With one shared Event, or without "
-                 "clear(), a player can go twice in a row.")
-    fail(f"ping_pong({rounds}) emitted {len(lines)} lines, expected {len(want)}.")
+                 "clear(), a player can go twice in a row." + note)
+    fail(f"ping_pong({rounds}) emitted {len(lines)} lines, expected {len(want)}." + note)
 
 
 def shaking(index, _line):
     """Give the other thread a chance to cut in now and then."""
     if index % 7 == 3:
-        time.sleep(0.0005)
+        real_sleep(0.0005)
+
+
+# Every ping_pong test skips the players' sleeps (SleepSpy(skip=True)): a
+# solution that orders the lines with sleeps then has no order and fails each
+# time, where with real sleeps it would pass or fail with the machine's load.
 
 
 @pytest.mark.points(3)
-def test_ping_pong_strictly_alternates(mod):
+def test_ping_pong_strictly_alternates(mod, monkeypatch):
+    spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder(shaking)
     call = Background(mod.ping_pong, 200, out)
     if not call.finished_within(20.0):
         fail(f"ping_pong(200) had not finished after 20 s ({len(out.calls)} lines): "
              "are both players waiting for each other?")
     call.result()
-    check_order(out.values, 200)
+    check_order(out.values, 200, spy.skipped_note(out.threads))
 
 
 @pytest.mark.points(2)
-def test_each_word_comes_from_its_own_thread(mod):
+def test_each_word_comes_from_its_own_thread(mod, monkeypatch):
+    spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder()
     call = Background(mod.ping_pong, 50, out)
     expect(call.finished_within(20.0), "ping_pong(50) had not finished after 20 s.")
@@ -143,12 +153,12 @@ def test_each_word_comes_from_its_own_thread(mod):
            f"ping came from {plural(len(by_word['ping']), 'thread')} and pong from "
            f"{plural(len(by_word['pong']), 'thread')}: one thread prints only ping, "
            "another only pong.")
-    check_order(out.values, 50)
+    check_order(out.values, 50, spy.skipped_note(out.threads))
 
 
 @pytest.mark.points(2)
 def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
-    spy = SleepSpy(monkeypatch, mod)
+    spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder()
     call = Background(mod.ping_pong, 300, out)
     expect(call.finished_within(20.0), "ping_pong(300) had not finished after 20 s.")
@@ -161,7 +171,8 @@ def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
 
 
 @pytest.mark.points(2)
-def test_ping_pong_returns_after_both_threads_end(mod):
+def test_ping_pong_returns_after_both_threads_end(mod, monkeypatch):
+    spy = SleepSpy(monkeypatch, mod, skip=True)
     rounds = 20
     endings = ThreadEndings(linger=0.1)
     seen: set[int] = set()
@@ -172,7 +183,7 @@ def test_ping_pong_returns_after_both_threads_end(mod):
             seen.add(threading.get_ident())
             endings.mark()
         if index == 2 * rounds - 1:
-            time.sleep(0.2)           # the last pong takes a while
+            real_sleep(0.2)           # the last pong takes a while
             last_done.set()
 
     out = Recorder(on_call)
@@ -182,7 +193,7 @@ def test_ping_pong_returns_after_both_threads_end(mod):
     expect(last_done.is_set() and endings.still_running == 0,
            "ping_pong returned while its threads were still running: join() both "
            "threads before returning.")
-    check_order(out.values, rounds)
+    check_order(out.values, rounds, spy.skipped_note(out.threads))
 
 
 def test_zero_rounds_prints_nothing(mod):

@@ -1,0 +1,88 @@
+"""Grade every catalog case several times under CPU load: are the scores reproducible?
+
+    python bench/determinism.py                      # every case, 4 grades each, 2 hogs
+    python bench/determinism.py --runs 20 --only ordered_by_sleeps
+    python bench/determinism.py --topics event_coordination --hogs 0
+
+A case is what `make verify` grades: the solutions, the stubs, every wrong
+module and every alternative, one topic at a time with its hidden tests.
+Each is graded ``--runs`` times while ``--hogs`` busy-loop processes keep the
+cores busy. A case whose per-test verdicts differ between runs would get a
+different score when an instructor grades it twice: the figures list those
+cases and the tests that flipped. Exit status 1 when any case varied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+# pylint: disable=wrong-import-position
+from grader import manifest, verify  # noqa: E402
+from stress import start_hogs  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    """The command line: which cases, how many grades each, under how much load."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=4, help="grades per case")
+    parser.add_argument("--hogs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--jobs", type=int, default=2, help="cases graded at once")
+    parser.add_argument("--topics", default="", help="comma-separated topic names")
+    parser.add_argument("--only", default="", help="only cases whose label contains this")
+    return parser.parse_args()
+
+
+def verdicts(verdict: verify.Verdict) -> tuple[float, dict[str, str]]:
+    """One grade of a case: its score and each test's status."""
+    run = verdict.result.run
+    tests = {test.name: test.status for test in run.tests}
+    tests["(topic)"] = run.status
+    return verdict.result.score, tests
+
+
+def main() -> int:
+    """Grade each case ``--runs`` times and print the ones whose verdicts moved."""
+    args = parse_args()
+    cases = [c for c in verify.all_cases(manifest.by_name(args.topics)) if args.only in c.label]
+    jobs = [case for case in cases for _ in range(args.runs)]
+    seen: dict[str, list[tuple[float, dict[str, str]]]] = collections.defaultdict(list)
+    hogs = start_hogs(args.hogs)
+    started = time.monotonic()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for number, verdict in enumerate(pool.map(verify.judge, jobs), start=1):
+                seen[verdict.case.label].append(verdicts(verdict))
+                if number % 20 == 0 or number == len(jobs):
+                    print(f"{number}/{len(jobs)} grades ({time.monotonic() - started:.0f} s)",
+                          file=sys.stderr, flush=True)
+    finally:
+        for hog in hogs:
+            hog.kill()
+    varied = 0
+    for label, grades in seen.items():
+        scores = sorted({score for score, _ in grades})
+        if len(scores) == 1 and all(tests == grades[0][1] for _, tests in grades):
+            continue
+        varied += 1
+        flipped = sorted({name for _, tests in grades for name in tests
+                          if len({t.get(name) for _, t in grades}) > 1})
+        print(f"VARIED {label}: scores {scores}; tests that flipped: {', '.join(flipped)}")
+    print(f"\n{len(seen)} cases, {args.runs} grades each, {args.hogs} hogs, "
+          f"{time.monotonic() - started:.0f} s: {len(seen) - varied} reproducible, "
+          f"{varied} varied")
+    return 1 if varied else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
