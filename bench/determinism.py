@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 # pylint: disable=wrong-import-position
-from grader import manifest, verify  # noqa: E402
 from stress import start_hogs  # noqa: E402
+from grader import manifest, verify  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
