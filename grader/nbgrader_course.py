@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import hashlib
-import hmac
 import importlib.util
 import inspect
 import json
@@ -52,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import types
 from pathlib import Path
 
 from grader import manifest, runner, stubs
@@ -79,10 +78,10 @@ class CourseError(ValueError):
 
 # --- The test cell's runtime: copied verbatim into every test cell -------------
 # These functions run inside the student's kernel, where only their text
-# exists: they use nothing but the imports in CELL_IMPORTS, each other, and
-# grader.notebooks' writefile_cell / last_module (copied too). They mirror
-# grader.runner (run, _parse) and grader.scoring (score); tests/kit checks
-# that they agree.
+# exists: they use nothing but the imports in CELL_IMPORTS, each other,
+# grader.notebooks' writefile_cell / last_module (copied too) and
+# grader.channel, loaded from the cell's copy of it (kit_channel). kit_run
+# mirrors grader.runner's run; reading results and scoring are channel's.
 
 def kit_grade(topic, points, limit, files, lint_weight=0.0):
     """Test the student's module for ``topic``; print what happened; return the score."""
@@ -91,16 +90,14 @@ def kit_grade(topic, points, limit, files, lint_weight=0.0):
     if module is None or not kit_can_run():
         print(f"{topic}: 0 of {points:g} points.")
         return 0.0
-    lines, key, status, output = kit_run(topic, files, module, limit)
-    tests, notes, lint = kit_parse(lines, key)
-    status = kit_status(tests, status, limit)
-    score = kit_score(tests, points, status, lint_weight, lint)
+    tests, notes, lint, status = kit_results(topic, files, module, limit)
+    _, topic_score = kit_channel(files)
+    score = topic_score(points, [(test["points"], test["status"]) for test in tests], status,
+                        lint_weight=lint_weight, findings=bool(lint))
     kit_report(topic, tests, status, score, points)
     if lint:
         print("The static concurrency checks found" + ("" if lint_weight else " (feedback "
               "only, no points)") + ":\n" + "\n".join("  - " + text for text in lint))
-    if status == "error":
-        notes.insert(0, kit_problem(output, topic))
     print("".join(f"Note: {text}\n" for text in notes), end="")
     return score
 
@@ -207,57 +204,28 @@ def kit_execute(root, key, limit):
     return status
 
 
-def kit_record(line, key):
-    """The record of a result line signed with ``key``; None when it is not genuine."""
-    payload, _, signature = line.rstrip("\n").rpartition("\t")
-    expected = hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
-    if not payload or not hmac.compare_digest(expected, signature):
-        return None
-    try:
-        return json.loads(payload)
-    except json.JSONDecodeError:
-        return None
+def kit_channel(files):
+    """grader.channel's read_results and topic_score, loaded from its text among ``files``.
+
+    The kernel has no grader package. The rules for reading results and for
+    scoring live in that file only, so a test cell and ``python -m grader
+    grade`` cannot disagree.
+    """
+    channel = types.ModuleType("kit_channel")
+    source = files["lib/grader/channel.py"]
+    exec(compile(source, "grader/channel.py", "exec"), channel.__dict__)  # pylint: disable=exec-used
+    return channel.__dict__["read_results"], channel.__dict__["topic_score"]
 
 
-def kit_parse(lines, key):
-    """Tests and outcomes, notes, static findings: by grader.runner's rules."""
-    collected = {}
-    forged = 0
-    tampered = ""
-    lint = None
-    for line in lines:
-        record = kit_record(line, key)
-        if record is None:
-            forged += 1
-            continue
-        nodeid = record.get("nodeid", "")
-        if record.get("event") == "lint" and lint is None:
-            lint = [str(finding) for finding in record.get("findings", [])][:20]
-        elif record.get("event") == "collected":
-            name = nodeid.split("::", 1)[-1]
-            if "/hidden/" in nodeid:
-                name = "hidden::" + name
-            collected[nodeid] = {"name": name, "status": "failed",
-                                 "points": float(record["points"]), "message": ""}
-        elif record.get("event") == "result" and nodeid in collected:
-            test = collected[nodeid]
-            tampered = tampered or record.get("tampered", "")
-            if record["when"] != "call" and test["status"] == "failed" and test["message"]:
-                continue
-            if record["when"] == "teardown" and test["status"] == "passed":
-                continue
-            test["status"] = record["status"]
-            test["message"] = record.get("message", "") or test["message"]
-    for test in collected.values():
-        if test["status"] == "failed" and not test["message"]:
-            test["message"] = ("this test never finished: the test process ended while it "
-                               "ran (os._exit, a crash, or a kill)")
-    notes = []
-    if forged:
-        notes.append(f"{forged} result lines not written by the tests were ignored")
-    if tampered:
-        notes.append(f"the code under test replaced parts of the test machinery: {tampered}")
-    return list(collected.values()), notes, lint or []
+def kit_results(topic, files, module, limit):
+    """Run the tests on ``module``: (tests, notes, static findings, status)."""
+    read_results, _ = kit_channel(files)
+    lines, key, status, output = kit_run(topic, files, module, limit)
+    tests, notes, lint = read_results(lines, key)
+    status = kit_status(tests, status, limit)
+    if status == "error":
+        notes.insert(0, kit_problem(output, topic))
+    return tests, notes, lint, status
 
 
 def kit_status(tests, status, limit):
@@ -270,20 +238,6 @@ def kit_status(tests, status, limit):
                                    "test was running or waiting: something waits forever?")
         return status
     return status if tests else "error"
-
-
-def kit_score(tests, points, status, lint_weight=0.0, lint=()):
-    """grader.scoring's rule: points x earned / total test points, rounded to 2 places.
-
-    With a lint_weight w > 0, the tests earn (1 - w) of that and a clean
-    static check the remaining w.
-    """
-    total = sum(test["points"] for test in tests)
-    earned = sum(test["points"] for test in tests if test["status"] == "passed")
-    if not total or status not in ("graded", "timeout"):
-        return 0.0
-    share = (1 - lint_weight) * earned / total + (lint_weight if not lint else 0.0)
-    return round(points * share, 2)
 
 
 def kit_report(topic, tests, status, score, points):
@@ -314,10 +268,10 @@ def kit_problem(output, topic):
     return f"no test of {topic} ran: {tail[:300]}"
 
 
-RUNTIME = (writefile_cell, last_module, kit_grade, kit_module, kit_can_run, kit_run,
-           kit_execute, kit_record, kit_parse, kit_status, kit_score, kit_report, kit_problem)
-CELL_IMPORTS = ("hashlib", "hmac", "importlib.util", "json", "os", "secrets", "shlex",
-                "signal", "subprocess", "sys", "tempfile", "textwrap")
+RUNTIME = (writefile_cell, last_module, kit_grade, kit_module, kit_channel, kit_results,
+           kit_can_run, kit_run, kit_execute, kit_status, kit_report, kit_problem)
+CELL_IMPORTS = ("importlib.util", "os", "secrets", "shlex", "signal", "subprocess", "sys",
+                "tempfile", "textwrap", "types")
 CELL_FROM_IMPORTS = ("from pathlib import Path",)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from grader import lint, manifest, sandbox
 from grader.manifest import Topic
-from grader.channel import verify_line
+from grader.channel import read_results
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
@@ -260,40 +260,9 @@ class _CappedOutput:
 
 
 def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
-    """Collected tests with their outcome; a test without one counts as failed."""
-    collected: dict[str, TestResult] = {}
-    forged = 0
-    tampered = ""
-    for line in lines:
-        record = verify_line(key, line)
-        if record is None:
-            forged += 1
-            continue
-        nodeid = record.get("nodeid", "")
-        if record.get("event") == "collected":
-            name = nodeid.split("::", 1)[-1]
-            if "/hidden/" in nodeid:
-                name = f"hidden::{name}"
-            collected[nodeid] = TestResult(name, "failed", float(record["points"]), "")
-        elif record.get("event") == "result" and nodeid in collected:
-            test = collected[nodeid]
-            tampered = tampered or record.get("tampered", "")
-            if record["when"] != "call" and test.status == "failed" and test.message:
-                continue               # keep the call's message, not the teardown's
-            if record["when"] == "teardown" and test.status == "passed":
-                continue               # a teardown hiccup never costs a passed test
-            test.status = record["status"]
-            test.message = record.get("message", "") or test.message
-    for test in collected.values():
-        if test.status == "failed" and not test.message:
-            test.message = ("this test never finished: the test process ended while it "
-                            "ran (os._exit, a crash, or a kill)")
-    flags = []
-    if forged:
-        flags.append(f"{forged} result lines not written by the grader were ignored")
-    if tampered:
-        flags.append(f"the code under test replaced parts of the test machinery: {tampered}")
-    return list(collected.values()), flags
+    """Collected tests with their outcome (grader.channel's rules), and flags."""
+    tests, flags, _ = read_results(lines, key)
+    return [TestResult(t["name"], t["status"], t["points"], t["message"]) for t in tests], flags
 
 
 def _collection_problem(output: str, topic: Topic) -> str:

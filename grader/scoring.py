@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from grader.channel import topic_score
 from grader.runner import TopicRun
 
 
@@ -36,15 +37,7 @@ class TopicScore:
 
 
 def score(run: TopicRun) -> TopicScore:
-    """Score one topic run."""
-    total = sum(t.points for t in run.tests)
-    earned = sum(t.earned for t in run.tests)
-    maximum = run.topic.points
-    # A topic stopped by its time limit keeps what its finished tests earned.
-    counted = total and run.status in ("graded", "timeout")
-    # The manifest's lint_weight (0 by default) is the share that needs the
-    # static concurrency checks to find nothing; the tests earn the rest.
-    weight = run.topic.lint_weight
-    share = (1 - weight) * earned / total + (weight if not run.lint else 0.0) if counted else 0
-    value = round(maximum * share, 2)
-    return TopicScore(run, value, maximum)
+    """Score one topic run, by the rule the nbgrader test cells share (grader.channel)."""
+    value = topic_score(run.topic.points, [(t.points, t.status) for t in run.tests],
+                        run.status, lint_weight=run.topic.lint_weight, findings=bool(run.lint))
+    return TopicScore(run, value, run.topic.points)

@@ -249,7 +249,15 @@ def signed(key: bytes, record: dict) -> str:
     return f"{payload}\t{channel.sign(key, payload)}"
 
 
-def test_results_are_read_exactly_as_the_runner_reads_them():
+def cell_channel(topic: str = "countdown") -> tuple:
+    """grader.channel's read_results and topic_score as a test cell loads them."""
+    files = kit_files(nbgrader_course.test_cell_source(BY_NAME[topic]))
+    assert files["lib/grader/channel.py"] == (ROOT / "grader" / "channel.py").read_text(
+        encoding="utf-8")
+    return nbgrader_course.kit_channel(files)
+
+
+def test_the_cell_reads_results_as_the_runner_does():
     key = b"k" * 32
     visible, hidden = "tests/test_x.py::", "tests/hidden/test_x.py::"
     records = [{"event": "lint", "findings": ["line 3: a lock is never released"]}]
@@ -271,33 +279,41 @@ def test_results_are_read_exactly_as_the_runner_reads_them():
     lines.insert(3, signed(b"x" * 32, {"event": "result", "nodeid": visible + "d",
                                        "when": "call", "status": "passed"}))
     lines.append("not even signed")
-    ended = [line + "\n" for line in lines]
-    expected, flags = runner._parse(ended, key)  # pylint: disable=protected-access
-    tests, notes, lint = nbgrader_course.kit_parse(lines, key)
+    read_results, _ = cell_channel()
+    tests, notes, lint = read_results(lines, key)
     assert lint == ["line 3: a lock is never released"]
     assert [(t["name"], t["status"], t["points"], t["message"]) for t in tests] == [
-        (t.name, t.status, t.points, t.message) for t in expected]
-    assert [n.split(" ")[0] for n in notes] == [f.split(" ")[0] for f in flags] == ["2", "the"]
-    assert "the code under test replaced parts of the test machinery: pytest.fail" in notes
+        ("a", "passed", 2.0, ""), ("b", "error", 1.0, "fixture broke"),
+        ("d", "failed", 1.0, channel.NEVER_FINISHED), ("hidden::c", "failed", 3.0, "boom")]
+    assert notes == ["2 result lines not written by the grader were ignored",
+                     "the code under test replaced parts of the test machinery: pytest.fail"]
+    expected, flags = runner._parse([line + "\n" for line in lines], key)  # pylint: disable=protected-access
+    assert [(t.name, t.status, t.points, t.message) for t in expected] == [
+        (t["name"], t["status"], t["points"], t["message"]) for t in tests]
+    assert flags == notes
 
 
 @pytest.mark.parametrize("status", ["graded", "timeout", "error"])
-@pytest.mark.parametrize("outcomes", [
-    ["passed", "failed", "passed"], ["passed"] * 3, ["failed"] * 3, [],
-    ["passed", "skipped", "timeout"],
+@pytest.mark.parametrize("outcomes, share", [
+    (["passed", "failed", "passed"], 5.5 / 6.5), (["passed"] * 3, 1.0), (["failed"] * 3, 0.0),
+    ([], 0.0), (["passed", "skipped", "timeout"], 3 / 6.5),
 ])
 @pytest.mark.parametrize("lint_weight, lint", [(0.0, []), (0.0, ["x"]), (0.3, []),
                                                (0.3, ["x"])])
-def test_scores_are_computed_exactly_as_the_grader_does(status, outcomes, lint_weight, lint):
+def test_the_cell_scores_as_the_grader_does(status, outcomes, share, lint_weight, lint):
     points = [3.0, 1.0, 2.5][:len(outcomes)]
     topic = dataclasses.replace(BY_NAME["countdown"], points=7.0, lint_weight=lint_weight)
     results = [runner.TestResult(f"t{i}", s, p) for i, (s, p) in enumerate(zip(outcomes,
                                                                               points))]
     expected = scoring.score(runner.TopicRun(topic, status, results, lint=lint)).score
-    tests = [{"name": r.name, "status": r.status, "points": r.points, "message": ""}
-             for r in results]
-    assert nbgrader_course.kit_score(tests, topic.points, status, lint_weight,
-                                     lint) == expected
+    if status == "error" or not outcomes:
+        assert expected == 0.0
+    else:
+        assert expected == round(7.0 * ((1 - lint_weight) * share
+                                         + (lint_weight if not lint else 0)), 2)
+    _, topic_score = cell_channel()
+    assert topic_score(topic.points, list(zip(points, outcomes)), status,
+                       lint_weight=lint_weight, findings=bool(lint)) == expected
 
 
 @pytest.fixture(name="kernel")
@@ -357,11 +373,12 @@ def test_a_hang_costs_the_topic_and_the_cell_returns_at_the_limit(capsys):
     lines, key, status, _ = nbgrader_course.kit_run(
         "countdown", files, "import time\ntime.sleep(600)\n", 5)
     elapsed = time.monotonic() - started
-    tests, _, _ = nbgrader_course.kit_parse(lines, key)
+    read_results, topic_score = nbgrader_course.kit_channel(files)
+    tests, _, _ = read_results(lines, key)
     status = nbgrader_course.kit_status(tests, status, 5)
     assert status == "timeout" and elapsed < 20
     assert tests and tests[0]["status"] == "timeout"
-    assert nbgrader_course.kit_score(tests, topic.points, status) == 0.0
+    assert topic_score(topic.points, [(t["points"], t["status"]) for t in tests], status) == 0.0
     assert capsys.readouterr().err == ""
 
 
