@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from probes import Background, ThreadEndings, describe_exception, expect, fail, slowed
+from probes import (Background, ThreadEndings, describe_exception, expect, fail, real_sleep,
+                    slowed)
 
 
 def increment_together(counter, n_threads: int, n_increments: int) -> list[BaseException]:
@@ -106,12 +107,26 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
             self.value += amount
             self.per_thread[me] = self.per_thread.get(me, 0) + 1
 
+    def settle(self, calls: int, timeout: float) -> None:
+        """Wait until ``calls`` increments landed, the gate broke, or ``timeout`` passed.
+
+        For checks of the threads' work that must not depend on whether the
+        code under test waited for its threads (another test checks that).
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.together:
+            with self._lock:
+                if sum(self.per_thread.values()) >= calls:
+                    return
+            real_sleep(0.005)
+
 
 @pytest.mark.points(2)
 def test_hammer_runs_its_threads_at_the_same_time(mod):
     spy = SpyCounter(4)
     call = Background(mod.hammer, spy, 4, 5)
     expect(call.finished_within(15.0), "hammer(counter, 4, 5) did not return within 15 s.")
+    spy.settle(20, 5.0)
     expect(spy.together, "hammer's threads were not all alive at the same time: start "
            "them all first, then join them all (start + join in one loop runs them "
            "one after another).")

@@ -19,15 +19,26 @@ def test_several_arguments_per_call(mod):
 def test_eight_calls_at_once(mod):
     gate = threading.Barrier(8, timeout=2.0)
     broken = []
+    returned = threading.Event()
 
     def func(i):
         try:
             gate.wait()
         except threading.BrokenBarrierError:
             broken.append(i)
+        # Return only once run_in_threads has (or after 0.5 s): code that reads
+        # the results without joining then finds none every time, instead of
+        # whenever the eight threads happened to beat it.
+        returned.wait(0.5)
         return -i
 
-    call = Background(mod.run_in_threads, func, [(i,) for i in range(8)])
+    def run(*args):
+        try:
+            return mod.run_in_threads(*args)
+        finally:
+            returned.set()
+
+    call = Background(run, func, [(i,) for i in range(8)])
     expect(call.finished_within(15.0), "run_in_threads did not return within 15 s.")
     result = call.result()
     expect(not broken, "the 8 calls were not all running at the same time.")
