@@ -75,23 +75,67 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
            f"{counter.value!r}, not 5.")
 
 
+def hold_first_increment(returned: threading.Event) -> None:
+    """Hold a thread's first increment until hammer has returned, or for 0.5 s.
+
+    A hammer that joins its threads waits out the 0.5 s; one that does not
+    returns before any increment landed, every time - not only when its
+    threads happen to be slower than its return.
+    """
+    returned.wait(0.5)
+
+
+def hammer_held(mod, counter, n_threads: int, n_increments: int):
+    """hammer(...), telling the counter's held increments when it returned."""
+    try:
+        return mod.hammer(counter, n_threads, n_increments)
+    finally:
+        counter.returned.set()
+
+
+def held_counter(counter_class):
+    """A subclass of the student's Counter whose threads' first increments are held."""
+    class Held(counter_class):
+        """The student's Counter; each thread's first increment waits (hold_first_increment)."""
+
+        returned = threading.Event()
+        _seen: set[threading.Thread] = set()
+        _seen_lock = threading.Lock()
+
+        def increment(self, *args, **kwargs):
+            """The student's increment, after a hold on this thread's first call."""
+            with self._seen_lock:
+                first = threading.current_thread() not in self._seen
+                self._seen.add(threading.current_thread())
+            if first:
+                hold_first_increment(self.returned)
+            return super().increment(*args, **kwargs)
+
+    return Held
+
+
 # One attribute per thing the tests check or the spy needs to keep its threads together.
 class SpyCounter:  # pylint: disable=too-many-instance-attributes
     """A stand-in counter that records which threads call increment, and when."""
 
-    def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0) -> None:
+    def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0,
+                 hold: bool = False) -> None:
+        self.returned = threading.Event()       # see hammer_held
+        self.hold = hold
         self._lock = threading.Lock()
         self._gate = threading.Barrier(n_threads, timeout=3.0)
-        self._entered: set[int] = set()
+        # Keyed by Thread object, kept alive here: the ident of a finished
+        # thread is reused, which made threads run one after another count as one.
+        self._entered: set[threading.Thread] = set()
         self.value = start
         self.pause = pause
-        self.per_thread: dict[int, int] = {}
+        self.per_thread: dict[threading.Thread, int] = {}
         self.together = True
         self.endings = ThreadEndings(linger=0.1)
 
     def increment(self, amount: int = 1) -> None:
         """Add ``amount``, noting who called; a thread's first call waits for all the others."""
-        me = threading.get_ident()
+        me = threading.current_thread()
         with self._lock:
             first = me not in self._entered
             self._entered.add(me)
@@ -101,6 +145,8 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
                 self._gate.wait()       # every hammer thread must be alive at once
             except threading.BrokenBarrierError:
                 self.together = False
+            if self.hold:
+                hold_first_increment(self.returned)
         if self.pause:
             time.sleep(self.pause)
         with self._lock:
@@ -148,12 +194,13 @@ def test_hammer_waits_for_its_threads(mod):
 
 @pytest.mark.points(2)
 def test_hammer_counts_right(mod):
-    spy = SpyCounter(3, start=7)
-    value = mod.hammer(spy, 3, 4)
+    spy = SpyCounter(3, start=7, hold=True)
+    value = hammer_held(mod, spy, 3, 4)
     counts = sorted(spy.per_thread.values())
     expect(counts == [4, 4, 4], f"each of 3 threads called increment {counts} times, "
            "expected 4 each.")
     expect(value == 19, f"hammer returned {value!r}, but the counter holds 19 "
            "(it started at 7): return counter.value, not a count of your own.")
-    real = mod.Counter()
-    expect(mod.hammer(real, 4, 250) == 1000, "hammer(Counter(), 4, 250) did not return 1000.")
+    real = held_counter(mod.Counter)()
+    expect(hammer_held(mod, real, 4, 250) == 1000,
+           "hammer(Counter(), 4, 250) did not return 1000.")
