@@ -44,10 +44,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def verdicts(verdict: verify.Verdict) -> tuple[float, dict[str, str]]:
-    """One grade of a case: its score and each test's status."""
+    """One grade of a case: its score and each test's status (the topic's with its message)."""
     run = verdict.result.run
     tests = {test.name: test.status for test in run.tests}
-    tests["(topic)"] = run.status
+    tests["(topic)"] = f"{run.status}: {run.message[:300]}" if run.status != "graded" else "graded"
     return verdict.result.score, tests
 
 
@@ -78,6 +78,9 @@ def main() -> int:
         flipped = sorted({name for _, tests in grades for name in tests
                           if len({t.get(name) for _, t in grades}) > 1})
         print(f"VARIED {label}: scores {scores}; tests that flipped: {', '.join(flipped)}")
+        odd = collections.Counter(tests["(topic)"] for _, tests in grades)
+        if len(odd) > 1:
+            print("  topic status: " + "; ".join(f"{n}x {text}" for text, n in odd.items()))
     print(f"\n{len(seen)} cases, {args.runs} grades each, {args.hogs} hogs, "
           f"{time.monotonic() - started:.0f} s: {len(seen) - varied} reproducible, "
           f"{varied} varied")
