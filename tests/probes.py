@@ -231,6 +231,41 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}({exc})"[:200] + where
 
 
+class ReturnGate:
+    """Hold the returns of the functions a test hands in until the code under test returned.
+
+    A call made through ``call`` sets the gate when it returns or raises; a
+    function made by ``wrap`` finishes only then, or after ``hold`` seconds.
+    Code that does not join its threads then reads their results before any
+    is there, every time, instead of whenever its threads were quicker than
+    its return; code that joins waits out ``hold`` once.
+    """
+
+    def __init__(self, hold: float = 0.25) -> None:
+        self.hold = hold
+        self.returned = threading.Event()
+
+    def wait(self) -> None:
+        """Hold the calling thread until the gate is set, or for ``hold`` seconds."""
+        self.returned.wait(self.hold)
+
+    def wrap(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func``, whose return (or exception) waits for the gate."""
+        def held(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.wait()
+        return held
+
+    def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``func(*args, **kwargs)``, setting the gate as it returns or raises."""
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.returned.set()
+
+
 class Background:
     """Start ``func`` in a daemon thread now; look at its outcome later."""
 

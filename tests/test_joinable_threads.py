@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from probes import Background, ThreadEndings, describe_exception, expect, fail
+from probes import Background, ReturnGate, ThreadEndings, describe_exception, expect, fail
 
 
 class Rendezvous:
@@ -38,7 +38,9 @@ class Rendezvous:
 @pytest.mark.points(2)
 def test_calls_run_at_the_same_time(mod):
     func = Rendezvous(4)
-    call = Background(mod.run_in_threads, func, [(1,), (2,), (3,), (4,)])
+    gate = ReturnGate()
+    call = Background(gate.call, mod.run_in_threads, gate.wrap(func),
+                      [(1,), (2,), (3,), (4,)])
     expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
     expect(func.most_active == 4,
            f"only {func.most_active} of 4 calls were ever running at the same time: "
@@ -66,7 +68,8 @@ def test_results_come_back_in_the_order_of_args(mod):
         finally:
             done[i].set()
 
-    result = mod.run_in_threads(func, [(i,) for i in range(n)])
+    gate = ReturnGate()
+    result = gate.call(mod.run_in_threads, gate.wrap(func), [(i,) for i in range(n)])
     want = [f"result {i}" for i in range(n)]
     if result == list(reversed(want)):
         fail(f"got {result}: that is the order the threads finished in. Put "

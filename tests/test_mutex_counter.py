@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from probes import (Background, ThreadEndings, describe_exception, expect, fail, real_sleep,
-                    slowed)
+from probes import (Background, ReturnGate, ThreadEndings, describe_exception, expect, fail,
+                    real_sleep, slowed)
 
 
 def increment_together(counter, n_threads: int, n_increments: int) -> list[BaseException]:
@@ -75,30 +75,22 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
            f"{counter.value!r}, not 5.")
 
 
-def hold_first_increment(returned: threading.Event) -> None:
-    """Hold a thread's first increment until hammer has returned, or for 0.5 s.
+def hammer_held(mod, counter, n_threads: int, n_increments: int):
+    """hammer(...) through the counter's ReturnGate: its threads' first increments wait for it.
 
-    A hammer that joins its threads waits out the 0.5 s; one that does not
+    A hammer that joins its threads waits out the gate once; one that does not
     returns before any increment landed, every time - not only when its
     threads happen to be slower than its return.
     """
-    returned.wait(0.5)
-
-
-def hammer_held(mod, counter, n_threads: int, n_increments: int):
-    """hammer(...), telling the counter's held increments when it returned."""
-    try:
-        return mod.hammer(counter, n_threads, n_increments)
-    finally:
-        counter.returned.set()
+    return counter.gate.call(mod.hammer, counter, n_threads, n_increments)
 
 
 def held_counter(counter_class):
     """A subclass of the student's Counter whose threads' first increments are held."""
     class Held(counter_class):
-        """The student's Counter; each thread's first increment waits (hold_first_increment)."""
+        """The student's Counter; each thread's first increment waits for the gate."""
 
-        returned = threading.Event()
+        gate = ReturnGate(0.5)
         _seen: set[threading.Thread] = set()
         _seen_lock = threading.Lock()
 
@@ -108,7 +100,7 @@ def held_counter(counter_class):
                 first = threading.current_thread() not in self._seen
                 self._seen.add(threading.current_thread())
             if first:
-                hold_first_increment(self.returned)
+                self.gate.wait()
             return super().increment(*args, **kwargs)
 
     return Held
@@ -120,7 +112,7 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
 
     def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0,
                  hold: bool = False) -> None:
-        self.returned = threading.Event()       # see hammer_held
+        self.gate = ReturnGate(0.5)     # see hammer_held
         self.hold = hold
         self._lock = threading.Lock()
         self._gate = threading.Barrier(n_threads, timeout=3.0)
@@ -146,7 +138,7 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
             except threading.BrokenBarrierError:
                 self.together = False
             if self.hold:
-                hold_first_increment(self.returned)
+                self.gate.wait()
         if self.pause:
             time.sleep(self.pause)
         with self._lock:

@@ -6,11 +6,12 @@ import threading
 
 import pytest
 
-from probes import Background, describe_exception, expect, fail
+from probes import Background, ReturnGate, describe_exception, expect, fail
 
 
 def test_several_arguments_per_call(mod):
-    result = mod.run_in_threads(pow, [(2, 3), (3, 2), (10, 0)])
+    gate = ReturnGate()
+    result = gate.call(mod.run_in_threads, gate.wrap(pow), [(2, 3), (3, 2), (10, 0)])
     expect(result == [8, 9, 1], f"run_in_threads(pow, [(2, 3), (3, 2), (10, 0)]) "
            f"returned {result!r}: call func(*args).")
 
@@ -19,26 +20,16 @@ def test_several_arguments_per_call(mod):
 def test_eight_calls_at_once(mod):
     gate = threading.Barrier(8, timeout=2.0)
     broken = []
-    returned = threading.Event()
+    held = ReturnGate()
 
     def func(i):
         try:
             gate.wait()
         except threading.BrokenBarrierError:
             broken.append(i)
-        # Return only once run_in_threads has (or after 0.5 s): code that reads
-        # the results without joining then finds none every time, instead of
-        # whenever the eight threads happened to beat it.
-        returned.wait(0.5)
         return -i
 
-    def run(*args):
-        try:
-            return mod.run_in_threads(*args)
-        finally:
-            returned.set()
-
-    call = Background(run, func, [(i,) for i in range(8)])
+    call = Background(held.call, mod.run_in_threads, held.wrap(func), [(i,) for i in range(8)])
     expect(call.finished_within(15.0), "run_in_threads did not return within 15 s.")
     result = call.result()
     expect(not broken, "the 8 calls were not all running at the same time.")
@@ -47,7 +38,8 @@ def test_eight_calls_at_once(mod):
 
 def test_a_single_failure_is_raised(mod):
     try:
-        value = mod.run_in_threads(lambda x: 1 / x, [(1,), (0,), (2,)])
+        gate = ReturnGate()
+        value = gate.call(mod.run_in_threads, gate.wrap(lambda x: 1 / x), [(1,), (0,), (2,)])
     except ZeroDivisionError:
         return
     except Exception as exc:  # pylint: disable=broad-exception-caught

@@ -63,3 +63,26 @@ def test_a_plain_spy_sleeps_for_real_and_notes_who_slept(monkeypatch):
     elapsed, ident = in_thread(lambda: (timed(time.sleep, 0.05), threading.get_ident()))
     assert elapsed >= 0.049 and spy.by_threads({ident}) == [0.05]
     assert "1 time" in spy.skipped_note({ident}) and spy.skipped_note({0}) == ""
+
+
+def test_a_return_gate_holds_returns_until_the_call_returned():
+    gate = probes.ReturnGate(hold=5.0)
+    held = gate.wrap(lambda x: x * 2)
+    box = []
+    thread = threading.Thread(target=lambda: box.append(held(21)))
+    thread.start()
+    thread.join(0.2)
+    assert thread.is_alive() and not box          # held while the call has not returned
+    try:
+        gate.call(lambda: 1 / 0)
+    except ZeroDivisionError:
+        pass
+    thread.join(5)
+    assert box == [42]                            # a call that raised opened the gate too
+
+
+def test_a_return_gate_lets_go_after_its_hold():
+    gate = probes.ReturnGate(hold=0.1)
+    started = time.monotonic()
+    assert gate.wrap(lambda: "late")() == "late"
+    assert 0.09 <= time.monotonic() - started < 2
