@@ -249,13 +249,27 @@ class ReturnGate:
         """Hold the calling thread until the gate is set, or for ``hold`` seconds."""
         self.returned.wait(self.hold)
 
-    def wrap(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """``func``, whose return (or exception) waits for the gate."""
+    def wrap(self, func: Callable[..., Any],
+             order: list[tuple] | None = None) -> Callable[..., Any]:
+        """``func``, whose return (or exception) waits for the gate.
+
+        With ``order`` (the calls' args, in the order they must finish), the
+        held calls are also let go one by one in that order: waking them all
+        at once would make their order of completion random, and so the
+        verdict on code that keeps results in completion order.
+        """
+        let_go = [threading.Event() for _ in order or ()]
+
         def held(*args: Any, **kwargs: Any) -> Any:
             try:
                 return func(*args, **kwargs)
             finally:
                 self.wait()
+                if order is not None and args in order:
+                    place = order.index(args)
+                    if place:
+                        let_go[place - 1].wait(self.hold)
+                    let_go[place].set()
         return held
 
     def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

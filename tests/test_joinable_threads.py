@@ -39,8 +39,8 @@ class Rendezvous:
 def test_calls_run_at_the_same_time(mod):
     func = Rendezvous(4)
     gate = ReturnGate()
-    call = Background(gate.call, mod.run_in_threads, gate.wrap(func),
-                      [(1,), (2,), (3,), (4,)])
+    args = [(1,), (2,), (3,), (4,)]
+    call = Background(gate.call, mod.run_in_threads, gate.wrap(func, args), args)
     expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
     expect(func.most_active == 4,
            f"only {func.most_active} of 4 calls were ever running at the same time: "
@@ -58,18 +58,20 @@ def test_calls_run_at_the_same_time(mod):
 @pytest.mark.points(2)
 def test_results_come_back_in_the_order_of_args(mod):
     n = 4
-    done = [threading.Event() for _ in range(n + 1)]
-    done[n].set()
+    done = [threading.Event() for _ in range(n)]
+    gate = ReturnGate()
 
     def func(i):
         try:                          # call i finishes only after call i+1:
-            done[i + 1].wait(1.0)     # completion order is n-1, ..., 1, 0
+            if i == n - 1:            # completion order is n-1, ..., 1, 0, and
+                gate.wait()           # starts once run_in_threads returned (or 0.25 s)
+            else:
+                done[i + 1].wait(1.0)
             return f"result {i}"
         finally:
             done[i].set()
 
-    gate = ReturnGate()
-    result = gate.call(mod.run_in_threads, gate.wrap(func), [(i,) for i in range(n)])
+    result = gate.call(mod.run_in_threads, func, [(i,) for i in range(n)])
     want = [f"result {i}" for i in range(n)]
     if result == list(reversed(want)):
         fail(f"got {result}: that is the order the threads finished in. Put "

@@ -11,7 +11,8 @@ from probes import Background, ReturnGate, describe_exception, expect, fail
 
 def test_several_arguments_per_call(mod):
     gate = ReturnGate()
-    result = gate.call(mod.run_in_threads, gate.wrap(pow), [(2, 3), (3, 2), (10, 0)])
+    args = [(2, 3), (3, 2), (10, 0)]
+    result = gate.call(mod.run_in_threads, gate.wrap(pow, args), args)
     expect(result == [8, 9, 1], f"run_in_threads(pow, [(2, 3), (3, 2), (10, 0)]) "
            f"returned {result!r}: call func(*args).")
 
@@ -29,7 +30,8 @@ def test_eight_calls_at_once(mod):
             broken.append(i)
         return -i
 
-    call = Background(held.call, mod.run_in_threads, held.wrap(func), [(i,) for i in range(8)])
+    args = [(i,) for i in range(8)]
+    call = Background(held.call, mod.run_in_threads, held.wrap(func, args), args)
     expect(call.finished_within(15.0), "run_in_threads did not return within 15 s.")
     result = call.result()
     expect(not broken, "the 8 calls were not all running at the same time.")
@@ -38,8 +40,8 @@ def test_eight_calls_at_once(mod):
 
 def test_a_single_failure_is_raised(mod):
     try:
-        gate = ReturnGate()
-        value = gate.call(mod.run_in_threads, gate.wrap(lambda x: 1 / x), [(1,), (0,), (2,)])
+        gate, args = ReturnGate(), [(1,), (0,), (2,)]
+        value = gate.call(mod.run_in_threads, gate.wrap(lambda x: 1 / x, args), args)
     except ZeroDivisionError:
         return
     except Exception as exc:  # pylint: disable=broad-exception-caught
