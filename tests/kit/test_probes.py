@@ -86,3 +86,16 @@ def test_a_return_gate_lets_go_after_its_hold():
     started = time.monotonic()
     assert gate.wrap(lambda: "late")() == "late"
     assert 0.09 <= time.monotonic() - started < 2
+
+
+def test_a_return_gate_lets_a_call_go_only_after_the_one_before_it():
+    gate = probes.ReturnGate(hold=0.3)
+    held = gate.wrap(lambda x: x, [(1,), (2,)])
+    gate.call(lambda: None)                       # the code under test has returned
+    started = time.monotonic()
+    assert held(2) == 2                           # (1,) never came: waits out its hold
+    assert time.monotonic() - started >= 0.29
+    started = time.monotonic()
+    assert held(1) == 1 and time.monotonic() - started < 0.25     # first in order: at once
+    started = time.monotonic()
+    assert held(2) == 2 and time.monotonic() - started < 0.25     # (1,) has gone: at once
