@@ -51,6 +51,23 @@ def verdicts(verdict: verify.Verdict) -> tuple[float, dict[str, str]]:
     return verdict.result.score, tests
 
 
+def report(seen: dict[str, list[tuple[float, dict[str, str]]]]) -> int:
+    """Print each case whose verdicts moved between grades; how many did."""
+    varied = 0
+    for label, grades in seen.items():
+        scores = sorted({score for score, _ in grades})
+        if len(scores) == 1 and all(tests == grades[0][1] for _, tests in grades):
+            continue
+        varied += 1
+        flipped = sorted({name for _, tests in grades for name in tests
+                          if len({t.get(name) for _, t in grades}) > 1})
+        print(f"VARIED {label}: scores {scores}; tests that flipped: {', '.join(flipped)}")
+        odd = collections.Counter(tests["(topic)"] for _, tests in grades)
+        if len(odd) > 1:
+            print("  topic status: " + "; ".join(f"{n}x {text}" for text, n in odd.items()))
+    return varied
+
+
 def main() -> int:
     """Grade each case ``--runs`` times and print the ones whose verdicts moved."""
     args = parse_args()
@@ -69,18 +86,7 @@ def main() -> int:
     finally:
         for hog in hogs:
             hog.kill()
-    varied = 0
-    for label, grades in seen.items():
-        scores = sorted({score for score, _ in grades})
-        if len(scores) == 1 and all(tests == grades[0][1] for _, tests in grades):
-            continue
-        varied += 1
-        flipped = sorted({name for _, tests in grades for name in tests
-                          if len({t.get(name) for _, t in grades}) > 1})
-        print(f"VARIED {label}: scores {scores}; tests that flipped: {', '.join(flipped)}")
-        odd = collections.Counter(tests["(topic)"] for _, tests in grades)
-        if len(odd) > 1:
-            print("  topic status: " + "; ".join(f"{n}x {text}" for text, n in odd.items()))
+    varied = report(seen)
     print(f"\n{len(seen)} cases, {args.runs} grades each, {args.hogs} hogs, "
           f"{time.monotonic() - started:.0f} s: {len(seen) - varied} reproducible, "
           f"{varied} varied")
