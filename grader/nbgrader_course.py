@@ -90,8 +90,8 @@ def kit_grade(topic, points, limit, files, lint_weight=0.0):
     if module is None or not kit_can_run():
         print(f"{topic}: 0 of {points:g} points.")
         return 0.0
-    tests, notes, lint, status = kit_results(topic, files, module, limit)
-    _, topic_score = kit_channel(files)
+    read_results, topic_score = kit_channel(files)
+    tests, notes, lint, status = kit_results(topic, files, module, limit, read_results)
     score = topic_score(points, [(test["points"], test["status"]) for test in tests], status,
                         lint_weight=lint_weight, findings=bool(lint))
     kit_report(topic, tests, status, score, points)
@@ -217,9 +217,11 @@ def kit_channel(files):
     return channel.__dict__["read_results"], channel.__dict__["topic_score"]
 
 
-def kit_results(topic, files, module, limit):
-    """Run the tests on ``module``: (tests, notes, static findings, status)."""
-    read_results, _ = kit_channel(files)
+def kit_results(topic, files, module, limit, read_results):
+    """Run the tests on ``module``: (tests, notes, static findings, status).
+
+    ``read_results`` is grader.channel's, as kit_channel loaded it.
+    """
     lines, key, status, output = kit_run(topic, files, module, limit)
     tests, notes, lint = read_results(lines, key)
     status = kit_status(tests, status, limit)
