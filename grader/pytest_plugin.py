@@ -137,7 +137,7 @@ def _watched() -> dict[str, Callable[[], Any]]:
     }
     for name in dir(builtins):
         watched[f"builtins.{name}"] = functools.partial(getattr, builtins, name, None)
-    for module_name in ("probes", "pool_tasks"):
+    for module_name in ("probes", "schedule", "pool_tasks"):
         module = sys.modules.get(module_name)
         if module is not None:
             for name, value in vars(module).items():

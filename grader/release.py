@@ -17,7 +17,7 @@ from grader import manifest, stubs
 GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
                   "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py",
                   "export.py", "sandbox.py", "pylint_concurrency.py", "lint.py")
-TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
+TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
 TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk")
 STUDENT_MAKEFILE = """\
 # Your commands (Python 3.11+ needed; the first run sets up .venv):

@@ -29,7 +29,7 @@ from grader.manifest import Topic
 from grader.channel import read_results
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
-TEST_HELPERS = ("conftest.py", "probes.py", "pool_tasks.py")
+TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
 # pylint_concurrency goes along for the plugin's --lint-file, which the nbgrader
 # test cells use; the grader itself checks in its lint worker (grader.lint).
 PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py", "pylint_concurrency.py")

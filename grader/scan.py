@@ -14,6 +14,7 @@ SUSPECT_MODULES = {
     "pytest": "imports pytest", "_pytest": "imports pytest's internals",
     "pluggy": "imports pytest's plugin system", "grader": "imports the grader",
     "conftest": "imports the tests' conftest", "probes": "imports the tests' probes",
+    "schedule": "imports the tests' schedule control",
     "pool_tasks": "imports the tests' helpers", "gc": "uses the garbage collector (gc)",
     "ctypes": "uses ctypes", "builtins": "imports builtins",
 }

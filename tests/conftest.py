@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import multiprocessing.pool
+import os
 import sys
 import threading
 from pathlib import Path
@@ -23,6 +24,7 @@ DEFAULT_TARGET = TESTS.parent / "exercises"
 # looks; every pool is terminated after its test anyway.
 _POOLS: list[multiprocessing.pool.Pool] = []
 _POOLS_LOCK = threading.Lock()
+_EXIT_STATUS = pytest.StashKey[int]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,6 +60,31 @@ def _record_pools() -> None:
     # Our own mark on our own function, so that a second configure does not wrap twice.
     init._kit_wrapped = True  # type: ignore[attr-defined]  # pylint: disable=protected-access
     multiprocessing.pool.Pool.__init__ = init  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Keep the exit status: pytest_unconfigure may have to leave with it."""
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave at once when threads of the code under test are still running.
+
+    A thread stuck for good (a worker waiting for an Event nobody will set, a
+    player whose turn was lost) is not a daemon, so the interpreter would wait
+    for it forever after the last test; the report is already printed, and the
+    test that left it behind has failed and said why.
+    """
+    alive = [t for t in threading.enumerate()
+             if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    if alive:
+        print(f"\n{len(alive)} thread(s) started by the code under test were still running "
+              "after the last test (waiting forever?); the test run ends here instead of "
+              "waiting for them.", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.stash.get(_EXIT_STATUS, 1))
 
 
 @pytest.fixture(autouse=True)

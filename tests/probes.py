@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import sys
 import threading
 import time
@@ -97,29 +98,48 @@ class Recorder:
 
 
 class CountingEvent(threading.Event):
-    """An Event that counts how it is asked: ``is_set()`` polls vs ``wait()``s."""
+    """An Event that counts how it is asked: ``is_set()`` polls vs ``wait()``s, per thread.
+
+    It also notes every ``clear()`` made by a thread other than the one that
+    created it: code handed an Event must not change it.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._count_lock = threading.Lock()
+        self._owner = threading.current_thread()
         self.is_set_calls = 0
         self.waiting = 0           # threads inside wait() right now
         self.wait_calls = 0
+        self.is_set_by: dict[threading.Thread, int] = {}
+        self.wait_by: dict[threading.Thread, int] = {}
+        self.cleared_by: list[threading.Thread] = []
 
     def is_set(self) -> bool:
+        me = threading.current_thread()
         with self._count_lock:
             self.is_set_calls += 1
+            self.is_set_by[me] = self.is_set_by.get(me, 0) + 1
         return super().is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
+        me = threading.current_thread()
         with self._count_lock:
             self.wait_calls += 1
+            self.wait_by[me] = self.wait_by.get(me, 0) + 1
             self.waiting += 1
         try:
             return super().wait(timeout)
         finally:
             with self._count_lock:
                 self.waiting -= 1
+
+    def clear(self) -> None:
+        me = threading.current_thread()
+        if me is not self._owner:
+            with self._count_lock:
+                self.cleared_by.append(me)
+        super().clear()
 
 
 @dataclasses.dataclass
@@ -287,6 +307,7 @@ class Background:
         self.value: Any = None
         self.error: BaseException | None = None
         self.ended_at: float | None = None
+        self.started_at = time.monotonic()
 
         def target() -> None:
             try:
@@ -406,12 +427,15 @@ class AsyncRendezvous:
         return f"result {i}"
 
 
-def slowed(counter_class):
+def slowed(counter_class, schedule: Any = None):
     """A subclass whose ``value`` reads and writes pause, as a thread switch would.
 
     On CPython the GIL rarely switches threads inside ``self.value += 1``, so an
     unlocked counter looks correct; ``time.sleep(0)`` in the getter and setter
-    opens the read-9 / read-9 / write-10 window the lecture describes.
+    opens the read-9 / read-9 / write-10 window the lecture describes. With a
+    ``schedule.Schedule``, each read is also reported to it (``on_read``), so a
+    schedule that paired two threads creating their locks at once can make
+    them both read before either writes.
     """
 
     class Slowed(counter_class):
@@ -421,7 +445,10 @@ def slowed(counter_class):
         def value(self):
             """The counter's value, read after a pause that lets another thread run."""
             real_sleep(0)
-            return self.__dict__.get("_slowed_value", 0)
+            value = self.__dict__.get("_slowed_value", 0)
+            if schedule is not None:
+                schedule.on_read()
+            return value
 
         @value.setter
         def value(self, new):
@@ -429,3 +456,82 @@ def slowed(counter_class):
             self.__dict__["_slowed_value"] = new
 
     return Slowed
+
+
+def run_script(target: Any, code: str, timeout: float = 20.0) -> tuple[str, str, int | None]:
+    """Run ``code`` in a fresh interpreter with ``target`` first on sys.path.
+
+    Returns (stdout, stderr, exit status; None when it had to be killed after
+    ``timeout`` s). For what only a process of its own shows: what importing a
+    module does, and whether threads outlive the main thread.
+    """
+    import subprocess  # pylint: disable=import-outside-toplevel
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONSTARTUP"}
+    env["PYTHONPATH"] = str(target)
+    env["PYTHONUNBUFFERED"] = "1"
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=timeout, env=env, cwd=str(target), check=False)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else ""
+        return out, "", None
+    return done.stdout, done.stderr, done.returncode
+
+
+IMPORT_REPORT = """
+import asyncio, io, json, multiprocessing.process, sys, threading
+starts = []
+for cls in (threading.Thread, multiprocessing.process.BaseProcess):
+    real = cls.start
+    def start(self, _real=real):
+        starts.append(type(self).__name__)
+        return _real(self)
+    cls.start = start
+loops = []
+real_run_forever = asyncio.BaseEventLoop.run_forever
+def run_forever(self):
+    loops.append(1)
+    return real_run_forever(self)
+asyncio.BaseEventLoop.run_forever = run_forever
+out, err = io.StringIO(), io.StringIO()
+sys.stdout, sys.stderr = out, err
+problem = ""
+try:
+    import {name}
+except BaseException as exc:
+    problem = type(exc).__name__
+sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+print(json.dumps({{"out": out.getvalue()[:300], "err": err.getvalue()[:300],
+                  "starts": starts, "loops": len(loops), "problem": problem}}), flush=True)
+import os
+os._exit(0)
+"""
+
+
+def check_silent_import(target: Any, name: str, smoke: Callable[[], Any]) -> None:
+    """Fail unless importing ``name`` prints nothing and starts no thread, process or loop.
+
+    ``smoke`` first makes one cheap call of the module: a stub, silent because
+    it does nothing yet, earns no point here.
+    """
+    import json  # pylint: disable=import-outside-toplevel
+    smoke()
+    stdout, stderr, status = run_script(target, IMPORT_REPORT.format(name=name))
+    lines = stdout.strip().splitlines()
+    if status is None or not lines:
+        fail(f"importing {name}.py did not finish within 20 s (or printed nothing we could "
+             f"read: {stderr[-200:]!r}): a module must only define things when imported. "
+             "Put demo code under `if __name__ == \"__main__\":`.")
+    report = json.loads(lines[-1])
+    what = []
+    if report["out"] or report["err"]:
+        what.append(f"printed {(report['out'] or report['err'])[:80]!r}")
+    if report["starts"]:
+        what.append(f"started {plural(len(report['starts']), 'thread or process')}")
+    if report["loops"]:
+        what.append("ran an event loop")
+    if report["problem"]:
+        what.append(f"raised {report['problem']}")
+    expect(not what, f"importing {name}.py {' and '.join(what)}: importing a topic module "
+           "must be silent and start nothing. Put demo code under "
+           "`if __name__ == \"__main__\":`.")

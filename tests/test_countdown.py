@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from probes import Background, Recorder, expect, fail, outcome, plural
+from probes import (Background, CountingEvent, Recorder, SleepSpy, check_silent_import,
+                    expect, fail, outcome, plural, run_script)
+from schedule import Schedule
 
 LINES = ["Counting down 3", "Counting down 2", "Counting down 1"]
 
@@ -155,3 +157,64 @@ def test_start_countdown_passes_stop_on(mod):
     expect(not thread.is_alive(), "the countdown thread kept running 1 s after stop "
            "was set: pass stop on to countdown (args=(count, interval, out, stop)).")
     check_lines(out.values, ["Counting down 4"])
+
+
+def test_waits_after_the_last_line_too(mod):
+    out = Recorder()
+    started = time.monotonic()
+    mod.countdown(2, 0.15, out)
+    elapsed = time.monotonic() - started
+    check_lines(out.values, lines_for(2))
+    expect(elapsed >= 0.28, f"countdown(2, 0.15) returned after {elapsed:.2f} s: the wait "
+           "follows every line, the last one too (countdown(3, 1.0) takes about 3 s).")
+
+
+def test_an_interval_shorter_than_any_step(mod):
+    out = Recorder()
+    mod.countdown(3, 0.03, out)
+    check_lines(out.values, LINES)
+    gaps = [b.at - a.at for a, b in zip(out.calls, out.calls[1:])]
+    expect(min(gaps) >= 0.025, f"with interval=0.03 the lines came {min(gaps):.3f} s apart: "
+           "wait exactly `interval` - a wait made of fixed steps (0.1 s each, say) "
+           "waits nothing, or too long, when interval is not a multiple of the step.")
+
+
+@pytest.mark.points(2)
+def test_never_deaf_to_stop_for_more_than_a_fifth_of_a_second(mod, monkeypatch):
+    # "Promptly" must hold at every moment of a wait, not on average: record
+    # every sleep (and every timed wait on an Event of its own) the countdown
+    # makes while stop could be set.
+    spy = SleepSpy(monkeypatch, mod)
+    schedule = Schedule(monkeypatch, mod)
+    stop = CountingEvent()
+    out = Recorder()
+    call = Background(mod.countdown, 2, 0.6, out, stop)
+    expect(call.finished_within(5.0), "countdown(2, 0.6, out, stop) did not return in 5 s.")
+    call.result()
+    deaf = [s for s in spy.by_threads({call.thread.ident}) if s > 0.2]
+    deaf += [t for thread, t in schedule.timed_waits if thread is call.thread and t > 0.2]
+    expect(not deaf, f"countdown slept {max(deaf, default=0):g} s at a stretch while stop "
+           "could be set: stop would then go unnoticed that long. Nothing may sleep "
+           "longer than 0.2 s - wait on stop itself (stop.wait(interval)), which "
+           "returns the moment it is set.")
+    expect(not stop.cleared_by, "countdown called stop.clear(): stop belongs to the caller; "
+           "only look at it.")
+    check_lines(out.values, lines_for(2))
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "countdown", lambda: mod.countdown(0, 0.0, Recorder()))
+
+
+LIFETIME = """
+import countdown
+countdown.start_countdown(2, 0.1, lambda line: print(line, flush=True))
+"""
+
+
+def test_the_countdown_outlives_the_main_thread(target_dir):
+    stdout, _, _ = run_script(target_dir, LIFETIME)
+    expect(stdout.splitlines() == lines_for(2),
+           f"a program that calls start_countdown(2, 0.1, ...) and then ends printed "
+           f"{stdout.splitlines()}: a daemon thread is killed when the main thread ends, "
+           "mid-countdown. Leave daemon at its default (False).")

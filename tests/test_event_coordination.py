@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 
 import pytest
 
 from probes import (Background, CountingEvent, Recorder, SleepSpy, ThreadEndings,
-                    expect, fail, plural, real_sleep)
+                    check_silent_import, expect, fail, plural, real_sleep, run_script)
+from schedule import Schedule
 
 
 @dataclasses.dataclass
-class WorkersRun:
+class WorkersRun:  # pylint: disable=too-many-instance-attributes
     """What run_workers saw: the threads returned, their calls, how they waited for go."""
 
     threads: list
@@ -21,34 +23,47 @@ class WorkersRun:
     early: int          # out() calls made before go was set
     polls: int          # go.is_set() calls while the workers should be asleep
     waiting: int        # workers inside go.wait() when go was set
+    go: CountingEvent
+    pollers: int = 0    # workers that asked is_set() but never called wait()
+    alive_after: int = 0  # workers alive 2 s after go was set
 
 
 def run_workers(mod, n: int) -> WorkersRun:
-    """start_workers(n, go, out), then set go once the workers settled."""
+    """start_workers(n, go, out), then set go once the workers settled.
+
+    The workers' targets are held until start_workers has returned (0.5 s at
+    most): a target that reads the loop variable late sees its last value
+    every time, not only when the machine is slow.
+    """
     go = CountingEvent()
     out = Recorder()
-    call = Background(mod.start_workers, n, go, out)
-    if not call.finished_within(1.0):
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, hold=0.5)
+        call = Background(schedule.call, mod.start_workers, n, go, out)
+        if not call.finished_within(1.0):
+            go.set()
+            fail("start_workers did not return before go was set: it must return the "
+                 "started threads at once - don't join() the workers inside it.")
+        threads = call.result()
+        expect(isinstance(threads, list) and len(threads) == n
+               and all(isinstance(t, threading.Thread) for t in threads),
+               f"start_workers({n}, ...) must return a list of {n} Threads, got {threads!r}.")
+        # Let the workers settle: all inside go.wait(), or (wrongly) all done.
+        deadline = time.monotonic() + 1.0
+        while go.waiting < n and len(out.calls) < n and time.monotonic() < deadline:
+            time.sleep(0.005)
+        before = go.is_set_calls
+        time.sleep(0.1)
+        polls = go.is_set_calls - before
+        waiting = go.waiting
+        early = len(out.calls)
+        pollers = sum(1 for thread, asked in go.is_set_by.items()
+                      if asked and not go.wait_by.get(thread) and thread in threads)
         go.set()
-        fail("start_workers did not return before go was set: it must return the "
-             "started threads at once - don't join() the workers inside it.")
-    threads = call.result()
-    expect(isinstance(threads, list) and len(threads) == n
-           and all(isinstance(t, threading.Thread) for t in threads),
-           f"start_workers({n}, ...) must return a list of {n} Threads, got {threads!r}.")
-    # Let the workers settle: all inside go.wait(), or (wrongly) all done.
-    deadline = time.monotonic() + 1.0
-    while go.waiting < n and len(out.calls) < n and time.monotonic() < deadline:
-        time.sleep(0.005)
-    before = go.is_set_calls
-    time.sleep(0.1)
-    polls = go.is_set_calls - before
-    waiting = go.waiting
-    early = len(out.calls)
-    go.set()
-    for thread in threads:
-        thread.join(2.0)
-    return WorkersRun(threads, out, early, polls, waiting)
+        for thread in threads:
+            thread.join(2.0)
+    return WorkersRun(threads, out, early, polls, waiting, go, pollers,
+                      sum(t.is_alive() for t in threads))
 
 
 @pytest.mark.points(3)
@@ -68,6 +83,12 @@ def test_workers_do_not_burn_cpu_while_waiting(mod):
     expect(run.polls <= 250, f"while waiting for go, the workers called go.is_set() "
            f"{run.polls:,} times in 0.1 s: that is busy-waiting, burning a CPU core "
            "for nothing. go.wait() sleeps until the flag is set.")
+    expect(run.pollers == 0, f"{run.pollers} of 5 workers asked go.is_set() "
+           "again and again and never called go.wait(): polling, even with a sleep in "
+           "between, wakes up for nothing and answers late. go.wait() sleeps until the "
+           "flag is set and wakes the moment it is.")
+    expect(not run.go.cleared_by, "a worker called go.clear(): go belongs to the caller, "
+           "who may hand the same Event to other threads - only wait on it.")
 
 
 @pytest.mark.points(2)
@@ -122,15 +143,42 @@ def shaking(index, _line):
 # time, where with real sleeps it would pass or fail with the machine's load.
 
 
+def play(mod, monkeypatch, rounds: int, out: Recorder, timeout: float = 20.0) -> Schedule:
+    """ping_pong(rounds, out) with hand-overs that let the woken player run at once.
+
+    Each ``set()`` on a player's Event lets the thread it woke run until that
+    thread waits again (or ends) before the setter goes on: the interleaving a
+    loaded machine shows once in a while happens at every hand-over. A game in
+    which both players wait and nobody can wake them fails at once, saying so.
+    """
+    schedule = Schedule(monkeypatch, mod, handover=True)
+    call = Background(schedule.call, mod.ping_pong, rounds, out)
+    if schedule.wait_for(call, timeout):
+        call.result()
+        return schedule
+    stuck = schedule.stuck(call.thread)
+    if stuck:
+        words = {c.thread: c.value for c in out.calls}
+        named = "; ".join(stuck)
+        for thread in schedule.started:
+            if thread.ident in words:
+                named = named.replace(schedule.name_of(thread) + " ",
+                                      f"the {words[thread.ident]} player ")
+        fail(f"ping_pong({rounds}) stopped after {plural(len(out.calls), 'line')}: {named}, "
+             "and no thread is left that could set any of them. A turn was lost: the "
+             "other player had already handed the turn back when this one cleared its "
+             "own Event (clear() after set()). Wait, clear() your own Event, print, then "
+             "set() the other's - in that order.")
+    fail(f"ping_pong({rounds}) had not finished after {timeout:g} s ({len(out.calls)} "
+         "lines): are both players waiting for each other?")
+    return schedule
+
+
 @pytest.mark.points(3)
 def test_ping_pong_strictly_alternates(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder(shaking)
-    call = Background(mod.ping_pong, 200, out)
-    if not call.finished_within(20.0):
-        fail(f"ping_pong(200) had not finished after 20 s ({len(out.calls)} lines): "
-             "are both players waiting for each other?")
-    call.result()
+    play(mod, monkeypatch, 200, out)
     check_order(out.values, 200, spy.skipped_note(out.threads))
 
 
@@ -202,3 +250,69 @@ def test_zero_rounds_prints_nothing(mod):
     expect(call.finished_within(5.0), "ping_pong(0) did not return within 5 s.")
     call.result()
     expect(out.values == [], f"ping_pong(0) printed {out.values}.")
+
+
+@pytest.mark.points(2)
+def test_ping_pong_joins_both_players(mod, monkeypatch):
+    # One player stays alive a while after its last line (until ping_pong
+    # returns, 0.4 s at most), the other ends at once; then the other way round.
+    # Joining only one of them returns while the other still lives, every time.
+    SleepSpy(monkeypatch, mod, skip=True)
+    for quick in (0, 1):
+        with pytest.MonkeyPatch.context() as patch:
+            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
+            out = Recorder()
+            call = Background(schedule.call, mod.ping_pong, 5, out)
+            expect(call.finished_within(20.0), "ping_pong(5) had not finished after 20 s.")
+            call.result()
+        alive = len(schedule.alive_at_return)
+        expect(alive == 0, f"ping_pong returned while {plural(alive, 'player')} still ran: "
+               "join() both threads before returning, not only the one you started last.")
+        check_order(out.values, 5)
+
+
+@pytest.mark.points(2)
+def test_a_slow_line_does_not_give_the_turn_away(mod, monkeypatch):
+    # One line takes 0.6 s to print. A player that waits with wait(timeout) and
+    # takes the False it returns for its turn prints out of order meanwhile.
+    spy = SleepSpy(monkeypatch, mod, skip=True)
+
+    def slow_once(index, _line):
+        if index == 3:
+            real_sleep(0.6)
+
+    out = Recorder(slow_once)
+    call = Background(mod.ping_pong, 6, out)
+    expect(call.finished_within(20.0), "ping_pong(6) had not finished after 20 s.")
+    call.result()
+    lines = out.values
+    if lines != wanted(6):
+        fail(f"one line took 0.6 s to print, and the order broke: {lines}. A player went "
+             "while it was not its turn: Event.wait(timeout) returns False when the time "
+             "ran out - that is not the turn. Wait again (or wait without a timeout)."
+             + spy.skipped_note(out.threads))
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "event_coordination",
+                        lambda: mod.start_workers(0, threading.Event(), Recorder()))
+
+
+LIFETIME = """
+import threading, time, event_coordination
+go = threading.Event()
+def work(i):
+    time.sleep(0.2)
+    print(f"<{i}>", flush=True)
+event_coordination.start_workers(3, go, work)
+go.set()
+"""
+
+
+def test_workers_outlive_the_main_thread(target_dir):
+    stdout, _, _ = run_script(target_dir, LIFETIME)
+    done = sorted(re.findall(r"<(\d+)>", stdout))
+    expect(done == ["0", "1", "2"],
+           f"a program that starts 3 workers, sets go and ends saw workers {done} finish: "
+           "daemon threads are killed when the main thread ends, before their work is "
+           "done. Leave daemon at its default (False).")

@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from probes import Background, ReturnGate, ThreadEndings, describe_exception, expect, fail
+from probes import (Background, ReturnGate, ThreadEndings, check_silent_import,
+                    describe_exception, expect, fail)
+from schedule import Schedule
 
 
 class Rendezvous:
@@ -191,3 +193,42 @@ def test_join_all_without_timeout_waits_for_all(mod):
     expect(alive == [], f"join_all(threads) returned {alive!r}, expected [].")
     expect(not any(t.is_alive() for t in threads),
            "join_all(threads) with no timeout returned before every thread ended.")
+
+
+@pytest.mark.points(2)
+def test_every_thread_is_joined_whichever_ends_first(mod):
+    # Every call's thread but one stays alive a while after func returned (until
+    # run_in_threads returns, 0.4 s at most); the quick one is the last started,
+    # then the first. Joining only the thread left in the loop variable returns
+    # while the others still live - every time, not only on a slow machine.
+    for quick in (3, 0):
+        with pytest.MonkeyPatch.context() as patch:
+            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
+            call = Background(schedule.call, mod.run_in_threads, abs, [(-i,) for i in range(4)])
+            expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
+        alive = len(schedule.alive_at_return)
+        expect(alive == 0, f"run_in_threads returned while {alive} of its 4 threads were "
+               "still running: join() every thread in a loop of its own, not only the "
+               "one left in the loop variable.")
+        expect(call.result() == [0, 1, 2, 3], f"run_in_threads(abs, ...) returned "
+               f"{call.value!r}, expected [0, 1, 2, 3].")
+
+
+def test_join_all_returns_as_soon_as_all_have_ended(mod):
+    threads = [threading.Thread(target=time.sleep, args=(0.05 * i,), daemon=True)
+               for i in range(1, 4)]
+    for thread in threads:
+        thread.start()
+    call = Background(mod.join_all, threads, 3.0)
+    expect(call.finished_within(5.0), "join_all(threads, timeout=3.0) did not return in 5 s.")
+    elapsed = call.ended_at - call.started_at
+    expect(call.result() == [], f"join_all(threads, 3.0) of threads that end within 0.15 s "
+           f"returned {call.value!r}, expected []: return the threads still alive when "
+           "join_all gives up - here none.")
+    expect(elapsed < 1.5, f"join_all(threads, timeout=3.0) took {elapsed:.2f} s although "
+           "every thread had ended after 0.15 s: return as soon as all have ended, "
+           "the timeout is only the longest you may wait.")
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "joinable_threads", lambda: mod.run_in_threads(abs, []))

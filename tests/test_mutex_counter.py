@@ -7,8 +7,10 @@ import time
 
 import pytest
 
-from probes import (Background, ReturnGate, ThreadEndings, describe_exception, expect, fail,
+from probes import (Background, ReturnGate, ThreadEndings, check_silent_import,
+                    describe_exception, expect, fail,
                     real_sleep, slowed)
+from schedule import Schedule
 
 
 def increment_together(counter, n_threads: int, n_increments: int) -> list[BaseException]:
@@ -42,13 +44,27 @@ def test_counter_starts_at_zero_and_adds(mod):
 
 
 @pytest.mark.points(4)
-def test_no_update_is_lost_under_contention(mod):
-    counter = slowed(mod.Counter)()
+def test_no_update_is_lost_under_contention(mod, monkeypatch):
+    # The schedule pairs up threads that create a lock at the same time, so a
+    # lock made lazily inside increment races on every run, not once in a thousand.
+    schedule = Schedule(monkeypatch, mod, race_creation=True)
+    counter = slowed(mod.Counter, schedule)()
     errors = increment_together(counter, 8, 250)
     expect(not errors, f"increment raised {describe_exception(errors[0]) if errors else ''}")
-    lost = 8 * 250 - counter.value
-    expect(lost == 0, f"the counter lost {lost:,} of 2,000 updates: two threads read the "
-           "same value before either wrote it back. Is the whole read-modify-write "
+    check_none_lost(counter, 8 * 250, schedule)
+
+
+def check_none_lost(counter, updates: int, schedule: Schedule) -> None:
+    """Fail unless ``counter`` holds ``updates``; name a lock created inside increment."""
+    lost = updates - counter.value
+    if lost and schedule.creation_races:
+        fail(f"the counter lost {lost:,} of {updates:,} updates: two threads created a "
+             "lock at the same time while incrementing, so each held its own lock and "
+             "both read the same value. Create the lock once, in __init__, before any "
+             "thread can call increment: `if self._lock is None: self._lock = Lock()` "
+             "inside increment is itself a race (check-then-act).")
+    expect(lost == 0, f"the counter lost {lost:,} of {updates:,} updates: two threads read "
+           "the same value before either wrote it back. Is the whole read-modify-write "
            "inside one `with lock:`, with one lock shared by every call (created in "
            "__init__, not inside increment)?")
 
@@ -196,3 +212,60 @@ def test_hammer_counts_right(mod):
     real = held_counter(mod.Counter)()
     expect(hammer_held(mod, real, 4, 250) == 1000,
            "hammer(Counter(), 4, 250) did not return 1000.")
+
+
+@pytest.mark.points(2)
+def test_hammer_joins_every_thread(mod):
+    # Each of hammer's threads but one stays alive a while after its last
+    # increment (until hammer returns, 0.4 s at most); the one that ends at
+    # once is the last started, then the first: joining only the thread left
+    # in the loop variable returns while the others still live, every time.
+    for quick in (3, 0):
+        with pytest.MonkeyPatch.context() as patch:
+            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
+            value = schedule.call(mod.hammer, mod.Counter(), 4, 5)
+        alive = len(schedule.alive_at_return)
+        expect(len(schedule.started) == 4, f"hammer(counter, 4, 5) started "
+               f"{len(schedule.started)} threads, expected 4.")
+        expect(alive == 0, f"hammer returned while {alive} of its 4 threads were still "
+               "running: join() every thread (a second loop over all of them), not only "
+               "the one left in the loop variable after the first loop.")
+        expect(value == 20, f"hammer(Counter(), 4, 5) returned {value!r}, expected 20.")
+
+
+class Interrupt(BaseException):
+    """Not an Exception: `except Exception` does not see it, `with lock:` still releases."""
+
+
+class Explosive:
+    """An amount whose addition raises Interrupt: ``0 + Explosive()`` calls __radd__."""
+
+    def __radd__(self, other):
+        raise Interrupt("the addition was interrupted")
+
+    __add__ = __radd__
+
+
+def test_any_exception_in_the_addition_releases_the_lock(mod):
+    counter = mod.Counter()
+    try:
+        counter.increment(Explosive())
+    except Interrupt:
+        pass
+    except BaseException as exc:  # pylint: disable=broad-exception-caught
+        fail(f"increment(amount) raised {describe_exception(exc)}; the amount's own "
+             "exception must propagate unchanged.")
+    else:
+        fail("the addition raised, yet increment returned normally: let it propagate.")
+    later = Background(counter.increment, 2)
+    expect(later.finished_within(1.0), "after an addition that raised a BaseException "
+           "(not an Exception), the next increment() hung: the lock stayed held. "
+           "`with lock:` (or release() in `finally:`) releases it whatever is raised; "
+           "`except Exception: release()` does not.")
+    later.result()
+    expect(counter.value == 2, f"value is {counter.value!r} after a failed increment and "
+           "increment(2), not 2.")
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "mutex_counter", lambda: mod.Counter().increment())

@@ -6,14 +6,25 @@ import threading
 
 import pytest
 
-from probes import Background, Recorder, SleepSpy, expect
+from probes import Background, Recorder, SleepSpy, expect, fail
+
+
+def started_workers(mod, n: int, go: threading.Event, out: Recorder) -> list:
+    """start_workers(n, go, out), failing in 1 s (not at the test's timeout) if it waits."""
+    call = Background(mod.start_workers, n, go, out)
+    if not call.finished_within(1.0):
+        go.set()
+        fail(f"start_workers({n}, ...) did not return before go was set: return the "
+             "started threads at once, don't join them there.")
+    return call.result()
 
 
 def test_start_workers_edge_sizes(mod):
     go = threading.Event()
-    expect(mod.start_workers(0, go, Recorder()) == [], "start_workers(0, ...) must return [].")
+    expect(started_workers(mod, 0, go, Recorder()) == [],
+           "start_workers(0, ...) must return [].")
     out = Recorder()
-    threads = mod.start_workers(1, go, out)
+    threads = started_workers(mod, 1, go, out)
     go.set()
     for thread in threads:
         thread.join(2.0)
@@ -24,7 +35,7 @@ def test_start_workers_edge_sizes(mod):
 def test_twelve_workers_each_once(mod):
     go = threading.Event()
     out = Recorder()
-    threads = mod.start_workers(12, go, out)
+    threads = started_workers(mod, 12, go, out)
     expect(out.wait_for(1, 0.2) is False, "a worker called out() before go was set.")
     go.set()
     for thread in threads:

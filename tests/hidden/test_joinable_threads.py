@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -73,3 +74,79 @@ def test_join_all_of_finished_threads(mod):
         alive = mod.join_all(threads, timeout)
         expect(alive == [], f"join_all of finished threads returned {alive!r}.")
     expect(mod.join_all([], 0.1) == [], "join_all([]) must return [].")
+
+
+class Abort(BaseException):
+    """Not an Exception: `except Exception` lets it through."""
+
+
+def test_any_exception_is_raised_after_joining(mod):
+    def func(i):
+        if i == 2:
+            raise Abort("call 2 aborted")
+        return i
+
+    call = Background(mod.run_in_threads, func, [(i,) for i in range(4)])
+    expect(call.finished_within(5.0), "a call raised a BaseException (not an Exception) "
+           "and run_in_threads did not return within 5 s: catch BaseException in the "
+           "thread and pass it back, or the thread dies and its result never comes.")
+    did = (f"returned {call.value!r}" if call.error is None
+           else f"raised {describe_exception(call.error)}")
+    expect(isinstance(call.error, Abort), f"a call raised Abort (a BaseException) and "
+           f"run_in_threads {did}: re-raise whatever the call raised - "
+           "`except Exception` misses it.")
+
+
+def test_a_returned_exception_is_a_result(mod):
+    errors = [ValueError("a value"), KeyError("another")]
+    result = mod.run_in_threads(lambda i: errors[i], [(0,), (1,)])
+    expect(result == errors, f"func returned two exception objects (as values) and "
+           f"run_in_threads gave {result!r}: only a call that raises has failed; a value "
+           "that happens to be an exception is a result like any other.")
+
+
+@pytest.mark.points(2)
+def test_calls_share_nothing(mod):
+    # Two calls at once, then a call after one that failed: state kept between
+    # calls (a module-level queue or results list) mixes them.
+    both = threading.Barrier(2, timeout=2.0)
+
+    def tagged(tag, i):
+        if i == 0:
+            try:
+                both.wait()
+            except threading.BrokenBarrierError:
+                pass
+        return f"{tag}{i}"
+
+    calls = [Background(mod.run_in_threads, tagged, [(tag, i) for i in range(3)])
+             for tag in "ab"]
+    expect(all(call.finished_within(10.0) for call in calls),
+           "two run_in_threads calls at once did not both return within 10 s.")
+    got = [call.result() for call in calls]
+    expect(got == [["a0", "a1", "a2"], ["b0", "b1", "b2"]],
+           f"two run_in_threads calls at the same time returned {got}: each call must "
+           "keep its own queue and threads (nothing at module level).")
+    try:
+        mod.run_in_threads(lambda x: 1 // x, [(0,), (0,), (1,)])
+    except ZeroDivisionError:
+        pass
+    after = Background(mod.run_in_threads, str, [(7,), (8,)])
+    expect(after.finished_within(5.0), "run_in_threads hung on the call after one that raised.")
+    expect(after.result() == ["7", "8"], f"after a call that raised, run_in_threads(str, "
+           f"[(7,), (8,)]) returned {after.value!r}: leftovers of the failed call leaked "
+           "into the next one.")
+
+
+def test_join_all_of_no_threads_with_each_timeout(mod):
+    for timeout in (None, 0, 0.001):
+        call = Background(mod.join_all, [], timeout)
+        expect(call.finished_within(2.0) and call.result() == [],
+               f"join_all([], {timeout!r}) must return [] at once.")
+    started = time.monotonic()
+    thread = threading.Thread(target=time.sleep, args=(0.3,), daemon=True)
+    thread.start()
+    alive = mod.join_all([thread], 0.001)
+    expect(alive == [thread] and time.monotonic() - started < 0.25,
+           "join_all([a thread sleeping 0.3 s], timeout=0.001) must give up at once and "
+           "return that thread.")

@@ -6,12 +6,13 @@ import threading
 
 import pytest
 
-from probes import expect, slowed
+from probes import Background, expect, slowed
+from schedule import Schedule
 
 
 @pytest.mark.points(2)
-def test_no_update_lost_with_amounts(mod):
-    counter = slowed(mod.Counter)()
+def test_no_update_lost_with_amounts(mod, monkeypatch):
+    counter = slowed(mod.Counter, Schedule(monkeypatch, mod, race_creation=True))()
     threads = [threading.Thread(target=lambda: [counter.increment(3) for _ in range(150)])
                for _ in range(4)]
     for thread in threads:
@@ -30,8 +31,8 @@ def test_counters_are_independent(mod):
 
 
 @pytest.mark.points(2)
-def test_hammer_on_a_slowed_counter(mod):
-    counter = slowed(mod.Counter)()
+def test_hammer_on_a_slowed_counter(mod, monkeypatch):
+    counter = slowed(mod.Counter, Schedule(monkeypatch, mod, race_creation=True))()
     value = mod.hammer(counter, 4, 100)
     expect(value == 400, f"hammer(slowed Counter, 4, 100) returned {value!r}, not 400.")
 
@@ -39,3 +40,23 @@ def test_hammer_on_a_slowed_counter(mod):
 def test_hammer_edge_sizes(mod):
     expect(mod.hammer(mod.Counter(), 1, 0) == 0, "hammer(Counter(), 1, 0) must return 0.")
     expect(mod.hammer(mod.Counter(), 1, 7) == 7, "hammer(Counter(), 1, 7) must return 7.")
+
+
+@pytest.mark.points(2)
+def test_two_hammers_at_once(mod):
+    # State kept between calls (a module-level list of threads, a shared
+    # counter) mixes two calls that run at the same time.
+    first, second = slowed(mod.Counter)(), slowed(mod.Counter)()
+    calls = [Background(mod.hammer, first, 3, 40), Background(mod.hammer, second, 2, 25)]
+    expect(all(call.finished_within(20.0) for call in calls),
+           "two hammer calls running at the same time did not both return within 20 s.")
+    values = [call.result() for call in calls]
+    expect(values == [120, 50] and first.value == 120 and second.value == 50,
+           f"two hammers at once (3 x 40 and 2 x 25 on two counters) returned {values} "
+           f"and left values {[first.value, second.value]}, expected [120, 50]: keep "
+           "no state between calls - each call its own threads and its own counter.")
+
+
+def test_hammer_with_no_threads(mod):
+    counter = mod.Counter()
+    expect(mod.hammer(counter, 0, 5) == 0, "hammer(Counter(), 0, 5) must return 0.")
