@@ -1,0 +1,53 @@
+"""Wrong: first_or_default waits with asyncio.wait(timeout=...) and calls task.cancel() on timeout, but returns default without awaiting the cancelled task.
+Expect: first_or_default cancels the awaitable and waits for the cancellation to finish before returning default (here its cleanup - finally blocks, except CancelledError - has not run yet when default comes back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable
+
+
+async def other() -> str:
+    """Return "two"."""
+    return "two"
+
+
+async def first(out: Callable[[str], Any] = print) -> None:
+    """Emit "one", the result of ``other()``, then "three"."""
+    out("one")
+    out(await other())
+    out("three")
+
+
+def run(coro: Awaitable) -> Any:
+    """Run ``coro`` on a fresh event loop, close the loop, return the result."""
+    return asyncio.run(coro)
+
+
+async def chain(value: Any, *steps: Callable[[Any], Awaitable]) -> Any:
+    """Pass ``value`` through each async step in turn."""
+    for step in steps:
+        value = await step(value)
+    return value
+
+
+async def fetch(delay: float, value: Any) -> Any:
+    """Wait ``delay`` seconds without blocking the loop, then return ``value``."""
+    await asyncio.sleep(delay)
+    return value
+
+
+async def gather_all(awaitables) -> list:
+    """Await all concurrently; results in the given order."""
+    return list(await asyncio.gather(*awaitables))
+
+
+async def first_or_default(awaitable: Awaitable, timeout: float, default: Any) -> Any:
+    """Result within ``timeout`` seconds, else cancel it and return ``default``."""
+    task = asyncio.ensure_future(awaitable)
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    if task in done:
+        return task.result()
+    task.cancel()
+    return default

@@ -1,0 +1,45 @@
+"""Wrong: the demo `ping_pong(3)` is left at the bottom of the module with no `if __name__ == "__main__":` guard.
+Expect: importing a topic module is silent and starts nothing: no output, no thread (here import starts two threads that print ping, pong, ...).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+
+def start_workers(n: int, go: threading.Event,
+                  out: Callable[[int], Any]) -> list[threading.Thread]:
+    """Start ``n`` workers that each wait for ``go``, then call ``out(i)``."""
+    def worker(index: int) -> None:
+        go.wait()
+        out(index)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def ping_pong(rounds: int, out: Callable[[str], Any] = print) -> None:
+    """Print ping/pong alternately from two threads, coordinated by Events."""
+    ping_turn = threading.Event()
+    pong_turn = threading.Event()
+
+    def player(word: str, mine: threading.Event, theirs: threading.Event) -> None:
+        for _ in range(rounds):
+            mine.wait()
+            mine.clear()
+            out(word)
+            theirs.set()
+
+    ping = threading.Thread(target=player, args=("ping", ping_turn, pong_turn))
+    pong = threading.Thread(target=player, args=("pong", pong_turn, ping_turn))
+    ping.start()
+    pong.start()
+    ping_turn.set()                 # ping goes first
+    ping.join()
+    pong.join()
+
+
+ping_pong(3)

@@ -1,0 +1,42 @@
+"""Wrong: each player prints, sets the other's Event, and only then clears its own, so a fast reply set in between is wiped out (a lost wake-up).
+Expect: ping_pong: the lines strictly alternate for `rounds` of each and it returns (here when the other player answers before the clear, both wait forever).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+
+def start_workers(n: int, go: threading.Event,
+                  out: Callable[[int], Any]) -> list[threading.Thread]:
+    """Start ``n`` workers that each wait for ``go``, then call ``out(i)``."""
+    def worker(index: int) -> None:
+        go.wait()
+        out(index)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def ping_pong(rounds: int, out: Callable[[str], Any] = print) -> None:
+    """Print ping/pong alternately from two threads, coordinated by Events."""
+    ping_turn = threading.Event()
+    pong_turn = threading.Event()
+
+    def player(word: str, mine: threading.Event, theirs: threading.Event) -> None:
+        for _ in range(rounds):
+            mine.wait()
+            out(word)
+            theirs.set()
+            mine.clear()
+
+    ping = threading.Thread(target=player, args=("ping", ping_turn, pong_turn))
+    pong = threading.Thread(target=player, args=("pong", pong_turn, ping_turn))
+    ping.start()
+    pong.start()
+    ping_turn.set()                 # ping goes first
+    ping.join()
+    pong.join()

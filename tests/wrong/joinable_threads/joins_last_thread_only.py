@@ -1,0 +1,48 @@
+"""Wrong: run_in_threads creates and starts each thread in one loop and calls thread.join() once after it, joining only the last thread.
+Expect: every thread is joined before run_in_threads returns or raises (here only the last one: results of slower calls are missing, KeyError).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from typing import Any, Callable
+
+
+def run_in_threads(func: Callable[..., Any], args_list: list[tuple]) -> list:
+    """Run ``func(*args)`` for each args in its own thread; results in order."""
+    results: queue.Queue = queue.Queue()
+
+    def call(index: int, args: tuple) -> None:
+        try:
+            results.put((index, True, func(*args)))
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            results.put((index, False, exc))
+
+    for i, args in enumerate(args_list):
+        thread = threading.Thread(target=call, args=(i, args))
+        thread.start()
+    thread.join()                   # wait for the threads
+
+    outcomes = {}
+    while not results.empty():
+        index, ok, value = results.get()
+        outcomes[index] = (ok, value)
+    for index in range(len(args_list)):
+        ok, value = outcomes[index]
+        if not ok:
+            raise value
+    return [outcomes[index][1] for index in range(len(args_list))]
+
+
+def join_all(threads: list[threading.Thread],
+             timeout: float | None = None) -> list[threading.Thread]:
+    """Join all threads within one shared deadline; return those still alive."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in threads:
+        if deadline is None:
+            thread.join()
+        else:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread for thread in threads if thread.is_alive()]

@@ -1,0 +1,51 @@
+"""Wrong: the threads put only func's return value on the queue and treat any value that is an exception object as a failure, raising it.
+Expect: run_in_threads returns func's return values in order, whatever they are; only a call that raised makes it raise (here a call that returns ValueError('x') makes it raise).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from typing import Any, Callable
+
+
+def run_in_threads(func: Callable[..., Any], args_list: list[tuple]) -> list:
+    """Run ``func(*args)`` for each args in its own thread; results in order."""
+    results: queue.Queue = queue.Queue()
+
+    def call(index: int, args: tuple) -> None:
+        try:
+            value = func(*args)
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            value = exc
+        results.put((index, value))
+
+    threads = [threading.Thread(target=call, args=(i, args))
+               for i, args in enumerate(args_list)]
+    for thread in threads:          # start them all first...
+        thread.start()
+    for thread in threads:          # ...then wait for them all
+        thread.join()
+
+    outcomes = {}
+    while not results.empty():
+        index, value = results.get()
+        outcomes[index] = (not isinstance(value, BaseException), value)
+    for index in range(len(args_list)):
+        ok, value = outcomes[index]
+        if not ok:
+            raise value
+    return [outcomes[index][1] for index in range(len(args_list))]
+
+
+def join_all(threads: list[threading.Thread],
+             timeout: float | None = None) -> list[threading.Thread]:
+    """Join all threads within one shared deadline; return those still alive."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for thread in threads:
+        if deadline is None:
+            thread.join()
+        else:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread for thread in threads if thread.is_alive()]

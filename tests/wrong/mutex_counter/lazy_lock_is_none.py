@@ -1,0 +1,36 @@
+"""Wrong: the lock is created lazily inside increment (`if self._lock is None: self._lock = threading.Lock()`), so two first calls at once can each make and take a lock of their own.
+Expect: the lock is created once per counter before any thread can call increment; no update is lost (here the first increments racing each other lose updates).
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class Counter:
+    """A counter that many threads may increment at once."""
+
+    def __init__(self) -> None:
+        self._lock = None
+        self.value = 0
+
+    def increment(self, amount: int = 1) -> None:
+        """Add ``amount`` to ``value`` without ever losing an update."""
+        if self._lock is None:
+            self._lock = threading.Lock()
+        with self._lock:
+            self.value = self.value + amount
+
+
+def hammer(counter: Counter, n_threads: int, n_increments: int) -> int:
+    """Increment ``counter`` from ``n_threads`` threads at once; return its value."""
+    def work() -> None:
+        for _ in range(n_increments):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counter.value
