@@ -6,18 +6,29 @@ Build two functions:
 
 * ``countdown(count, interval, out, stop)`` calls ``out(f"Counting down {n}")``
   for n = count, count-1, ..., 1 and waits ``interval`` seconds after each
-  line. Python cannot kill a thread, so the lecture's answer is a terminate
-  flag the thread keeps polling: here that flag is the ``threading.Event``
-  ``stop``. When ``stop`` is set the countdown returns promptly (well within
-  0.2 s, even when ``interval`` is long) and emits no further line. It
-  returns how many lines it emitted; ``count <= 0`` emits nothing.
-* ``start_countdown(...)`` runs ``countdown`` in a new thread and returns the
-  thread, already started, at once.
+  line, the last one too: ``countdown(3, 1.0)`` returns after about 3 s
+  unless stopped. Python cannot kill a thread, so the lecture's answer is a
+  terminate flag the thread keeps polling: here that flag is the
+  ``threading.Event`` ``stop``. When ``stop`` is set the countdown returns
+  promptly (well within 0.2 s, even when ``interval`` is long) and emits no
+  further line. "Promptly" holds at every moment of a wait, not on average:
+  nothing may sleep longer than 0.2 s at a stretch while ``stop`` could be
+  set. It returns how many lines it emitted; ``count <= 0`` emits nothing
+  and returns 0.
+* ``start_countdown(...)`` runs ``countdown(count, interval, out, stop)`` in
+  a new thread and returns the thread, already started, at once: it never
+  waits for the countdown.
 
-The tests check: the exact lines and the return value; the wait between
-lines; that ``stop`` ends a long wait at once and that no line follows it
-(even when ``stop`` was set before the start); that ``start_countdown``
-returns at once and that the countdown really runs in the new thread.
+Importing this module must be silent and start nothing: no output, no
+thread, no process, no event loop. Waiting in slices (``stop.wait(...)`` again and again until the
+interval is over), validating arguments and Thread subclasses are all fine:
+the tests check behaviour, not how it is written.
+
+The tests check: the exact lines and the return value; the wait after every
+line, the last one included; that ``stop`` ends a long wait at once, at any
+moment of it, and that no line follows it (even when ``stop`` was set before
+the start); that ``start_countdown`` returns at once and that the countdown
+really runs in the new thread; that importing the module starts nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +42,8 @@ def countdown(count: int, interval: float = 1.0,
               stop: threading.Event | None = None) -> int:
     """Emit "Counting down n" for n = count..1, waiting ``interval`` after each.
 
-    Returns the number of lines emitted. Stops promptly when ``stop`` is set.
+    The last line is followed by a wait too. Returns the number of lines
+    emitted. When ``stop`` is set, returns within 0.2 s and emits no more.
     """
     ### BEGIN SOLUTION
     if stop is None:
@@ -52,7 +64,10 @@ def countdown(count: int, interval: float = 1.0,
 def start_countdown(count: int, interval: float = 1.0,
                     out: Callable[[str], None] = print,
                     stop: threading.Event | None = None) -> threading.Thread:
-    """Start ``countdown`` in a new thread and return that thread at once."""
+    """Start ``countdown`` in a new thread and return that thread at once.
+
+    It never waits for the countdown.
+    """
     ### BEGIN SOLUTION
     # Pass the function itself as target: target=countdown(...) would run it
     # now, in this thread.

@@ -9,15 +9,26 @@ Build two functions:
   return values travel back through a ``queue.Queue``. Every thread is joined;
   the results come back in the order of ``args_list`` (not the order the
   threads finished). If calls raised, all threads are still joined first, then
-  the exception of the earliest such ``args`` is raised.
+  the exception of the earliest such ``args`` is raised: "earliest" means the
+  earliest position in ``args_list``, not the first to happen in time. An
+  empty list returns ``[]``.
 * ``join_all(threads, timeout)`` joins the threads within ONE shared deadline
-  of ``timeout`` seconds for the whole list (``None`` waits for all) and
-  returns the threads still alive, in their original order.
+  of ``timeout`` seconds for the whole list, not ``timeout`` for each thread
+  (``None`` waits for all). It returns as soon as every thread has ended, well
+  before the deadline when they end early, and returns the threads still
+  alive, in their original order (``[]`` when all finished).
+
+Importing this module must be silent and start nothing: no output, no
+thread, no process, no event loop. Waiting in slices, validating arguments,
+executors for threads and Thread subclasses are all fine: the tests check
+behaviour, not how it is written.
 
 The tests check: that all calls run at the same time; the order of results;
 that every thread has ended before the function returns or raises; which
-exception is raised; that ``join_all`` shares one deadline and returns exactly
-the threads still alive.
+exception is raised (the earliest in ``args_list``, whatever finished
+first); that ``join_all`` shares one deadline, returns early once every
+thread has ended, and returns exactly the threads still alive; that
+importing the module starts nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +40,11 @@ from typing import Any, Callable
 
 
 def run_in_threads(func: Callable[..., Any], args_list: list[tuple]) -> list:
-    """Run ``func(*args)`` for each args in its own thread; results in order."""
+    """Run ``func(*args)`` for each args in its own thread; results in order.
+
+    If calls raised, joins every thread, then raises the exception of the
+    earliest such args in ``args_list``.
+    """
     ### BEGIN SOLUTION
     results: queue.Queue = queue.Queue()
 
@@ -60,7 +75,10 @@ def run_in_threads(func: Callable[..., Any], args_list: list[tuple]) -> list:
 
 def join_all(threads: list[threading.Thread],
              timeout: float | None = None) -> list[threading.Thread]:
-    """Join all threads within one shared deadline; return those still alive."""
+    """Join all threads within one shared deadline; return those still alive.
+
+    Returns as soon as every thread has ended, even long before the deadline.
+    """
     ### BEGIN SOLUTION
     deadline = None if timeout is None else time.monotonic() + timeout
     for thread in threads:

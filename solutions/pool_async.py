@@ -10,24 +10,34 @@ Build:
   ``pool.apply_async`` and returns the ``AsyncResult`` handles in order, at
   once (``apply`` or ``get()`` here would wait for each task).
 * ``collect(results, timeout)`` returns the values in order. ``timeout`` is
-  ONE deadline for the whole list: when it passes, raise
-  ``multiprocessing.TimeoutError`` promptly. A task that raised re-raises.
+  ONE deadline for the whole list: when it passes with a result still not
+  ready, raise ``multiprocessing.TimeoutError`` promptly (not after waiting
+  on every result in turn). Results that are all ready are returned, even
+  with ``timeout`` 0. A task that raised re-raises.
 * ``poll(result, interval)`` is the lecture's loop: ask ``ready()`` every
   ``interval`` seconds, sleeping in between; then return the value if
   ``successful()``, else raise the task's exception.
 * ``parallel_map(func, args_list, processes)`` makes a
-  ``multiprocessing.Pool(processes)``, uses ``submit_all`` and ``collect``,
-  and returns the results in order; the pool is closed and joined (or
-  terminated) before it returns.
+  ``multiprocessing.Pool(processes)`` with the current default start method,
+  not a context of its own choosing, uses ``submit_all`` and ``collect``, and
+  returns the results in order. A subclass of the library's pool, or a pool
+  made through a context of the default method, is fine. The pool is closed
+  and joined (or terminated) before it returns: no worker process outlives
+  the call, also when a task raised.
 
 Functions sent to a pool must be importable by the worker process (no
 lambdas, no nested functions): they must work under the ``fork``,
-``forkserver`` and ``spawn`` start methods.
+``forkserver`` and ``spawn`` start methods, and the hidden tests run under
+all three. Importing this module must be silent and start nothing: no
+output, no thread, no process, no event loop. Validating arguments is fine:
+the tests check behaviour, not how it is written.
 
 The tests check: that ``submit_all`` never waits; the shared deadline and
-the exceptions of ``collect``; that ``poll`` sleeps between checks and
-re-raises; that ``parallel_map`` really runs its calls in several worker
-processes at once and leaves no worker alive.
+the exceptions of ``collect``, and that results all ready are returned; that
+``poll`` sleeps between checks and re-raises; that ``parallel_map`` uses the
+default start method, really runs its calls in several worker processes at
+once and leaves no worker alive; that importing the module starts nothing.
+The hidden tests run under ``fork``, ``forkserver`` and ``spawn``.
 """
 
 from __future__ import annotations
@@ -55,7 +65,11 @@ def submit_all(pool: multiprocessing.pool.Pool, func: Callable[..., Any],
 
 def collect(results: list[multiprocessing.pool.AsyncResult],
             timeout: float | None = None) -> list:
-    """Return the values in order within one shared deadline."""
+    """Return the values in order within one shared deadline.
+
+    Raises ``multiprocessing.TimeoutError`` when the deadline passes with a
+    result still not ready; results that are all ready are returned.
+    """
     ### BEGIN SOLUTION
     deadline = None if timeout is None else time.monotonic() + timeout
     values = []
@@ -81,7 +95,10 @@ def poll(result: multiprocessing.pool.AsyncResult, interval: float = 0.1):
 
 def parallel_map(func: Callable[..., Any], args_list: list[tuple],
                  processes: int | None = None) -> list:
-    """Run every call in a process pool; return results in order."""
+    """Run every call in a process pool; return results in order.
+
+    Use the default start method; leave no worker alive, even when a task raised.
+    """
     ### BEGIN SOLUTION
     with multiprocessing.Pool(processes) as pool:
         values = collect(submit_all(pool, func, args_list))
