@@ -17,12 +17,15 @@ Build two functions:
   and returns 0.
 * ``start_countdown(...)`` runs ``countdown(count, interval, out, stop)`` in
   a new thread and returns the thread, already started, at once: it never
-  waits for the countdown.
+  waits for the countdown. The thread is an ordinary (not daemon) thread:
+  the countdown goes on to its end even when the main thread ends first.
+  ``stop`` belongs to the caller: look at it, never ``clear()`` it.
 
 Importing this module must be silent and start nothing: no output, no
-thread, no process, no event loop. Waiting in slices (``stop.wait(...)`` again and again until the
-interval is over), validating arguments and Thread subclasses are all fine:
-the tests check behaviour, not how it is written.
+thread, no process, no event loop. Waiting in slices (``stop.wait(...)``
+again and again until the interval is over), validating arguments and
+Thread subclasses are all fine: the tests check behaviour, not how it is
+written.
 
 The tests check: the exact lines and the return value; the wait after every
 line, the last one included; that ``stop`` ends a long wait at once, at any

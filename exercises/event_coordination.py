@@ -8,7 +8,9 @@ Build:
   without waiting for ``go``. Worker ``i`` (0-based) waits until the Event
   ``go`` is set - with ``go.wait()``, which sleeps, never a loop that keeps
   asking ``is_set()``, with or without a sleep in it - then calls ``out(i)``
-  once and ends.
+  once and ends. ``go`` belongs to the caller: workers only wait on it, never
+  ``clear()`` it. The workers are ordinary (not daemon) threads, so their
+  work is done even when the main thread ends first.
 * ``ping_pong(rounds, out)`` runs two threads: one only ever calls
   ``out("ping")``, the other only ``out("pong")``. Two Events pass the turn
   back and forth so the lines strictly alternate, starting with ``ping``,

@@ -10,8 +10,11 @@ Build two functions:
   the results come back in the order of ``args_list`` (not the order the
   threads finished). If calls raised, all threads are still joined first, then
   the exception of the earliest such ``args`` is raised: "earliest" means the
-  earliest position in ``args_list``, not the first to happen in time. An
-  empty list returns ``[]``.
+  earliest position in ``args_list``, not the first to happen in time. Any
+  exception counts, ``BaseException`` subclasses too; a value ``func``
+  *returns* is a result, even when it is an exception object. An empty list
+  returns ``[]``. Each call keeps its own queue and threads: two calls at the
+  same time, or a call after one that raised, never mix.
 * ``join_all(threads, timeout)`` joins the threads within ONE shared deadline
   of ``timeout`` seconds for the whole list, not ``timeout`` for each thread
   (``None`` waits for all). It returns as soon as every thread has ended, well
@@ -26,9 +29,10 @@ behaviour, not how it is written.
 The tests check: that all calls run at the same time; the order of results;
 that every thread has ended before the function returns or raises; which
 exception is raised (the earliest in ``args_list``, whatever finished
-first); that ``join_all`` shares one deadline, returns early once every
-thread has ended, and returns exactly the threads still alive; that
-importing the module starts nothing.
+first, of any kind); that two calls share nothing; that ``join_all``
+shares one deadline, returns early once every thread has ended, and
+returns exactly the threads still alive; that importing the module starts
+nothing.
 """
 
 from __future__ import annotations

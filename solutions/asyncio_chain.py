@@ -22,7 +22,9 @@ Build:
   cancellation to finish, and returns ``default`` promptly after
   ``timeout``. An exception the awaitable raises before the timeout
   propagates, except its own ``TimeoutError``, which you may take for the
-  timeout, as ``asyncio.wait_for`` does.
+  timeout, as ``asyncio.wait_for`` does. When ``first_or_default`` itself is
+  cancelled from outside, the cancellation propagates (and the awaitable is
+  cancelled too): never catch ``CancelledError`` to return ``default``.
 
 Nothing here may block the event loop: one blocking call stops every task.
 Importing this module must be silent and start nothing: no output, no

@@ -64,3 +64,13 @@ def sleep_then(delay: float, value):
     """Sleep ``delay`` seconds in the worker, then return ``value``."""
     time.sleep(delay)
     return value
+
+
+# Set in the test process before a pool starts: a worker forked from it sees
+# the mark, a worker started by spawn or forkserver (a fresh interpreter) does not.
+PARENT_MARK: list[int] = []
+
+
+def sees_parent_mark(_=None) -> bool:
+    """True in a worker forked from the marked test process."""
+    return bool(PARENT_MARK)

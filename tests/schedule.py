@@ -117,7 +117,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
     # -- the call under test ---------------------------------------------------------------
 
     def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``func(*args, **kwargs)``; threads it starts are adopted. Notes who is alive at return."""
+        """``func(*args, **kwargs)``, adopting the threads it starts; notes who lives at return."""
         me = threading.current_thread()
         with self._cv:
             self._spawners.add(me)

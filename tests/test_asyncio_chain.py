@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from probes import AsyncRendezvous, Recorder, SleepSpy, expect, fail
+from probes import AsyncRendezvous, Recorder, SleepSpy, check_silent_import, expect, fail
 
 
 def no_blocking(spy: SleepSpy, what: str) -> None:
@@ -169,3 +169,7 @@ def test_first_or_default_cancels_a_slow_awaitable(mod, monkeypatch):
     expect(state["cancelled"] and not state["finished"],
            "the slow awaitable was not cancelled when the timeout passed: it kept "
            "running in the background. Cancel it (asyncio.wait_for does).")
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "asyncio_chain", lambda: asyncio.run(mod.other()))

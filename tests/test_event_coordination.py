@@ -55,6 +55,9 @@ def run_workers(mod, n: int) -> WorkersRun:
         before = go.is_set_calls
         time.sleep(0.1)
         polls = go.is_set_calls - before
+        # go comes late for a worker that waits with a timeout: past the longest
+        # one it asked for (2 s at most), so taking a False for go shows.
+        time.sleep(min(go.longest_timeout, 2.0))
         waiting = go.waiting
         early = len(out.calls)
         pollers = sum(1 for thread, asked in go.is_set_by.items()
@@ -70,7 +73,8 @@ def run_workers(mod, n: int) -> WorkersRun:
 def test_workers_wait_for_go(mod):
     run = run_workers(mod, 5)
     expect(run.early == 0, f"{run.early} of 5 workers called out() before go was set: "
-           "each worker must first wait for the Event (go.wait()).")
+           "each worker must first wait for the Event (go.wait()); a go.wait(timeout) "
+           "that returns False means go is still not set - wait again.")
     expect(all(t.ident is not None for t in run.threads),
            "some returned threads were never started: call start() on each.")
     expect(len(run.out.calls) == 5, f"after go was set, {plural(len(run.out.calls), 'worker')} "

@@ -12,7 +12,7 @@ import warnings
 import pytest
 
 import pool_tasks
-from probes import Background, describe_exception, expect, fail
+from probes import Background, check_silent_import, describe_exception, expect, fail
 
 
 @pytest.mark.points(2)
@@ -211,3 +211,7 @@ def test_parallel_map_leaves_no_worker_alive(mod):
            f"parallel_map returned with {len(alive)} worker processes still alive "
            f"{'and an unclosed pool' if unclosed else ''}: close() and "
            "join() the pool, or use `with multiprocessing.Pool(...) as pool:`.")
+
+
+def test_importing_the_module_is_silent(mod, target_dir):
+    check_silent_import(target_dir, "pool_async", lambda: mod.add(1, 2))

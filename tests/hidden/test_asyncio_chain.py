@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from probes import AsyncRendezvous, SleepSpy, expect
+from probes import AsyncRendezvous, SleepSpy, describe_exception, expect, fail
 
 
 def test_run_returns_and_raises(mod):
@@ -91,3 +91,149 @@ def test_first_or_default_cancels_a_task(mod):
     expect(value is None and elapsed < 1.0, f"first_or_default(task, 0.1, None) returned "
            f"{value!r} after {elapsed:.2f} s.")
     expect(cancelled, "the slow task was not cancelled after the timeout.")
+
+
+def test_run_closes_its_loop_when_the_coroutine_raises(mod):
+    seen = []
+
+    async def boom():
+        seen.append(asyncio.get_running_loop())
+        raise KeyError("inside")
+
+    try:
+        mod.run(boom())
+    except KeyError:
+        pass
+    else:
+        fail("the coroutine raised KeyError, yet run() returned: let it propagate.")
+    expect(seen and seen[0].is_closed(), "run() left its event loop open when the coroutine "
+           "raised: close the loop in a `finally:` (asyncio.run does).")
+
+
+def test_first_or_default_lets_an_early_error_through(mod):
+    async def broken():
+        await asyncio.sleep(0.01)
+        raise ValueError("broken before the timeout")
+
+    try:
+        value = asyncio.run(mod.first_or_default(broken(), 2.0, "default"))
+    except ValueError:
+        return
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        fail(f"the awaitable raised ValueError and first_or_default raised "
+             f"{describe_exception(exc)}.")
+    fail(f"the awaitable raised ValueError long before the timeout, and first_or_default "
+         f"returned {value!r}: only the timeout gives the default - an error propagates.")
+
+
+@pytest.mark.points(2)
+def test_first_or_default_waits_for_the_cancellation_to_finish(mod):
+    state = {"cleaned": False}
+
+    async def slow_to_cancel():
+        try:
+            await asyncio.sleep(5.0)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.1)        # cleaning up takes a while
+            state["cleaned"] = True
+            raise
+
+    async def scenario():
+        value = await mod.first_or_default(slow_to_cancel(), 0.05, "default")
+        return value, state["cleaned"]
+
+    value, cleaned = asyncio.run(scenario())
+    expect(value == "default", f"first_or_default returned {value!r}, expected 'default'.")
+    expect(cleaned, "first_or_default returned before the cancelled awaitable had finished "
+           "cancelling: after cancel(), await the task (asyncio.wait_for does) so its "
+           "clean-up is over when you return.")
+
+
+@pytest.mark.points(2)
+def test_cancelling_first_or_default_cancels_it(mod):
+    state = {"inner": False}
+
+    async def slow():
+        try:
+            await asyncio.sleep(5.0)
+        except asyncio.CancelledError:
+            state["inner"] = True
+            raise
+
+    async def scenario():
+        task = asyncio.ensure_future(mod.first_or_default(slow(), 3.0, "default"))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        try:
+            outcome = await asyncio.wait_for(task, 2.0)
+        except asyncio.CancelledError:
+            return "cancelled"
+        except asyncio.TimeoutError:
+            return "still running"
+        return f"returned {outcome!r}"
+
+    outcome = asyncio.run(scenario())
+    expect(outcome == "cancelled", f"first_or_default was cancelled from outside and "
+           f"{outcome}: a cancellation that is not yours must propagate - never catch "
+           "CancelledError to return the default.")
+    expect(state["inner"], "first_or_default was cancelled, but the awaitable it waited for "
+           "kept running.")
+
+
+def test_gather_all_raises_when_an_awaitable_raises(mod):
+    async def fine():
+        await asyncio.sleep(0.01)
+        return 1
+
+    async def broken():
+        await asyncio.sleep(0.01)
+        raise ValueError("one failed")
+
+    try:
+        values = asyncio.run(mod.gather_all([fine(), broken(), fine()]))
+    except ValueError:
+        return
+    except BaseExceptionGroup as group:  # noqa: F821  # pylint: disable=undefined-variable
+        expect(group.subgroup(ValueError) is not None,
+               f"gather_all raised an ExceptionGroup without the ValueError: {group!r}.")
+        return
+    fail(f"an awaitable raised ValueError and gather_all returned {values!r}: raise it "
+         "(or an ExceptionGroup holding it), don't hand exceptions back as results.")
+
+
+@pytest.mark.points(2)
+def test_gather_all_runs_forty_at_once(mod):
+    meet = AsyncRendezvous(40)
+    values = asyncio.run(mod.gather_all([meet.part(i) for i in range(40)]))
+    expect(not meet.alone, f"{len(meet.alone)} of 40 awaitables waited alone: gather_all "
+           "ran them a few at a time, not all together on the loop.")
+    expect(values == [f"result {i}" for i in range(40)], "gather_all of 40 did not keep order.")
+
+
+@pytest.mark.points(2)
+def test_the_loop_keeps_ticking(mod):
+    # A heartbeat beside the module's coroutines: any blocking call (not only
+    # time.sleep) stalls it for the whole wait. 1 s waits; a gap of 0.6 s fails.
+    async def scenario():
+        beats: list[float] = []
+
+        async def heartbeat():
+            while True:
+                beats.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        ticking = asyncio.ensure_future(heartbeat())
+        await asyncio.sleep(0.02)
+        results = await asyncio.gather(
+            mod.gather_all([mod.fetch(1.0, "a"), mod.fetch(1.0, "b")]),
+            mod.first_or_default(mod.fetch(5.0, "late"), 1.0, "default"))
+        ticking.cancel()
+        gaps = [b - a for a, b in zip(beats, beats[1:])]
+        return results, max(gaps, default=0.0)
+
+    results, gap = asyncio.run(scenario())
+    expect(results == [["a", "b"], "default"], f"gather_all of two fetches and "
+           f"first_or_default of a slow fetch gave {results!r}.")
+    expect(gap < 0.6, f"a heartbeat task beside fetch, gather_all and first_or_default "
+           f"stopped for {gap:.2f} s: something blocked the event loop. Every wait "
+           "inside async def must be awaited (asyncio.sleep), never a blocking call.")

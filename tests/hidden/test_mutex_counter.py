@@ -56,7 +56,3 @@ def test_two_hammers_at_once(mod):
            f"and left values {[first.value, second.value]}, expected [120, 50]: keep "
            "no state between calls - each call its own threads and its own counter.")
 
-
-def test_hammer_with_no_threads(mod):
-    counter = mod.Counter()
-    expect(mod.hammer(counter, 0, 5) == 0, "hammer(Counter(), 0, 5) must return 0.")

@@ -85,3 +85,46 @@ def test_parallel_map_defaults_and_empty(mod):
     expect(mod.parallel_map(mod.add, [(1, 2)]) == [3], "parallel_map(add, [(1, 2)]) "
            "with the default processes must return [3].")
     expect(mod.parallel_map(mod.add, [], 2) == [], "parallel_map(add, [], 2) must return [].")
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("start_method", ["fork", "spawn"], indirect=True)
+def test_parallel_map_uses_the_default_start_method(mod, start_method):
+    pool_tasks.PARENT_MARK.append(1)
+    try:
+        seen = mod.parallel_map(pool_tasks.sees_parent_mark, [(0,), (1,)], 2)
+    finally:
+        pool_tasks.PARENT_MARK.clear()
+    forked = start_method == "fork"
+    expect(seen == [forked, forked], f"with the default start method set to {start_method}, "
+           f"parallel_map's workers {'were not' if forked else 'were'} forked from this "
+           "process: use multiprocessing.Pool(processes) (or a context of the current "
+           "default method), not a context of your own choosing - the caller decides "
+           "how processes start.")
+
+
+@pytest.mark.points(2)
+def test_parallel_map_leaves_no_worker_when_a_task_raised(mod):
+    try:
+        mod.parallel_map(pool_tasks.fail_with, [("task failed",), ("again",)], 2)
+    except ValueError:
+        pass
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        fail(f"a task raised ValueError and parallel_map raised {describe_exception(exc)}.")
+    else:
+        fail("every task raised ValueError, yet parallel_map returned: let the task's "
+             "exception propagate.")
+    alive = multiprocessing.active_children()
+    expect(not alive, f"a task raised and parallel_map left {len(alive)} worker processes "
+           "alive: `with multiprocessing.Pool(...) as pool:` (or try/finally with "
+           "terminate()) ends the pool on every way out, the exception's too.")
+
+
+def test_collect_of_ready_results_with_no_time_left(mod, pool):
+    results = [pool.apply_async(mod.add, (i, i)) for i in range(3)]
+    for result in results:
+        result.wait(10)
+    values = mod.collect(results, timeout=0)
+    expect(values == [0, 2, 4], f"collect(results, timeout=0) of results that were all "
+           f"ready returned {values!r}: raise TimeoutError only for a result that is "
+           "still not ready when the deadline passes.")
