@@ -55,4 +55,3 @@ def test_two_hammers_at_once(mod):
            f"two hammers at once (3 x 40 and 2 x 25 on two counters) returned {values} "
            f"and left values {[first.value, second.value]}, expected [120, 50]: keep "
            "no state between calls - each call its own threads and its own counter.")
-
