@@ -44,14 +44,32 @@ def test_hammer_edge_sizes(mod):
 
 @pytest.mark.points(2)
 def test_two_hammers_at_once(mod):
-    # State kept between calls (a module-level list of threads, a shared
-    # counter) mixes two calls that run at the same time.
-    first, second = slowed(mod.Counter)(), slowed(mod.Counter)()
-    calls = [Background(mod.hammer, first, 3, 40), Background(mod.hammer, second, 2, 25)]
-    expect(all(call.finished_within(20.0) for call in calls),
-           "two hammer calls running at the same time did not both return within 20 s.")
-    values = [call.result() for call in calls]
-    expect(values == [120, 50] and first.value == 120 and second.value == 50,
-           f"two hammers at once (3 x 40 and 2 x 25 on two counters) returned {values} "
-           f"and left values {[first.value, second.value]}, expected [120, 50]: keep "
-           "no state between calls - each call its own threads and its own counter.")
+    # While one hammer's threads are held inside increment, a second hammer on
+    # another counter must finish on its own: state kept between calls (a
+    # module-level list of threads) makes it wait for, or count, the first's.
+    gate, inside = threading.Event(), threading.Semaphore(0)
+
+    class Held(mod.Counter):
+        """The student's Counter; every increment waits for the test's gate."""
+
+        def increment(self, *args, **kwargs):
+            inside.release()
+            gate.wait(5.0)
+            return super().increment(*args, **kwargs)
+
+    held = Held()
+    first = Background(mod.hammer, held, 2, 3)
+    try:
+        for _ in range(2):
+            expect(inside.acquire(timeout=5.0), "hammer(counter, 2, 3) did not call "
+                   "increment from 2 threads within 5 s.")
+        second = Background(mod.hammer, mod.Counter(), 2, 5)
+        finished = second.finished_within(2.0)
+    finally:
+        gate.set()
+    expect(finished, "a second hammer call (2 x 5 on its own counter) did not return while "
+           "the first call's threads were still busy: it waited for threads that are not "
+           "its own. Keep no state between calls - each call its own list of threads.")
+    expect(second.result() == 10, f"the second hammer returned {second.value!r}, not 10.")
+    expect(first.finished_within(10.0) and first.result() == 6 and held.value == 6,
+           f"the first hammer (2 x 3) returned {first.value!r}, not 6.")

@@ -22,7 +22,7 @@ def _make_worker(index: int, go: threading.Event,
 def start_workers(n: int, go: threading.Event,
                   out: Callable[[int], Any]) -> list[threading.Thread]:
     """Start ``n`` workers that each wait for ``go``, then call ``out(i)``."""
-    threads = [threading.Thread(target=_make_worker(i, go, out), daemon=True)
+    threads = [threading.Thread(target=_make_worker(i, go, out))
                for i in range(n)]
     for thread in threads:
         thread.start()

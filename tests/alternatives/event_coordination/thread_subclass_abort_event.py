@@ -17,7 +17,7 @@ from typing import Any, Callable
 class _Worker(threading.Thread):
     def __init__(self, index: int, go: threading.Event,
                  out: Callable[[int], Any]) -> None:
-        super().__init__(name=f"worker-{index}", daemon=True)
+        super().__init__(name=f"worker-{index}")
         self.index = index
         self.go = go
         self.out = out
