@@ -30,13 +30,25 @@ from grader import manifest, verify  # noqa: E402
 
 
 def cases(folder: Path) -> list[verify.Case]:
-    """Every module of folder/wrong/<topic>/ (must lose) and folder/right/<topic>/ (must be full)."""
+    """Every module of folder/wrong/<topic>/ (must lose), folder/right/<topic>/ (must be full)."""
     found = []
     for kind, expect in (("wrong", "loses"), ("right", "full")):
         for topic in manifest.load():
             for path in sorted((folder / kind / topic.name).glob("*.py")):
                 found.append(verify.Case(f"{kind}/{topic.name}/{path.name}", topic, path, expect))
     return found
+
+
+def grade(todo: list[verify.Case], jobs: int) -> dict[str, list[str]]:
+    """Grade every case; for each that came out otherwise than it must, its notes."""
+    bad: dict[str, list[str]] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for verdict in pool.map(verify.judge, todo):
+            if not verdict.ok:
+                result = verdict.result
+                bad.setdefault(verdict.case.label, []).append(
+                    f"{result.score:g}/{result.max_score:g} {(result.first_failure or '')[:200]}")
+    return bad
 
 
 def main() -> int:
@@ -51,15 +63,8 @@ def main() -> int:
     todo = cases(args.folder) * args.runs
     hogs = start_hogs(args.hogs) if args.hogs else []
     started = time.monotonic()
-    bad: dict[str, list[str]] = {}
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            for verdict in pool.map(verify.judge, todo):
-                if not verdict.ok:
-                    result = verdict.result
-                    note = (f"{result.score:g}/{result.max_score:g} "
-                            f"{result.first_failure[:200] if result.first_failure else ''}")
-                    bad.setdefault(verdict.case.label, []).append(note)
+        bad = grade(todo, args.jobs)
     finally:
         for hog in hogs:
             hog.kill()
@@ -69,12 +74,11 @@ def main() -> int:
     labels = {case.label for case in todo}
     wrong = sum(1 for label in labels if label.startswith("wrong"))
     escaped = sum(1 for label in bad if label.startswith("wrong"))
-    right, lost = len(labels) - wrong, sum(1 for label in bad if label.startswith("right"))
-    print(f"wrong: {wrong - escaped} of {wrong} lose points; right: {right - lost} of {right} "
-          f"keep every point; {args.runs} grade(s) each, {args.hogs} hogs, "
-          f"{time.monotonic() - started:.0f} s")
+    lost = len(bad) - escaped
+    print(f"wrong: {wrong - escaped} of {wrong} lose points; right: "
+          f"{len(labels) - wrong - lost} of {len(labels) - wrong} keep every point; "
+          f"{args.runs} grade(s) each, {args.hogs} hogs, {time.monotonic() - started:.0f} s")
     return 1 if bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

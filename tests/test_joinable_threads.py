@@ -232,3 +232,18 @@ def test_join_all_returns_as_soon_as_all_have_ended(mod):
 
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "joinable_threads", lambda: mod.run_in_threads(abs, []))
+
+
+def test_each_thread_calls_func_with_its_own_args(mod):
+    # The threads run func only once run_in_threads has returned (or after
+    # 0.3 s): a target that reads the loop variables late - `lambda: func(*args)`
+    # in the loop - sees their last values every time, not just on a slow machine.
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, hold=0.3)
+        call = Background(schedule.call, mod.run_in_threads, str, [(i,) for i in range(4)])
+        expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
+    result = call.result()
+    expect(result == ["0", "1", "2", "3"], f"run_in_threads(str, [(0,), (1,), (2,), (3,)]) "
+           f"returned {result!r} when its threads started late: a lambda or nested "
+           "function made in a loop reads the loop's variables when it runs, after the "
+           "loop moved on. Pass them with args=(...) instead.")

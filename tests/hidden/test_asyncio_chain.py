@@ -237,3 +237,40 @@ def test_the_loop_keeps_ticking(mod):
     expect(gap < 0.6, f"a heartbeat task beside fetch, gather_all and first_or_default "
            f"stopped for {gap:.2f} s: something blocked the event loop. Every wait "
            "inside async def must be awaited (asyncio.sleep), never a blocking call.")
+
+
+@pytest.mark.points(2)
+def test_a_hundred_fetches_at_once(mod, monkeypatch):
+    # A fetch that sleeps in a thread pool (run_in_executor) leaves the loop
+    # free but waits its turn for a thread: 100 of them take several delays.
+    spy = SleepSpy(monkeypatch, mod)
+
+    async def scenario():
+        started = time.monotonic()
+        values = await asyncio.gather(*(mod.fetch(0.2, i) for i in range(100)))
+        return values, time.monotonic() - started
+
+    values, elapsed = asyncio.run(scenario())
+    expect(values == list(range(100)), "100 fetches at once did not return their values.")
+    threads = len(spy.calls)
+    expect(elapsed < 0.7, f"100 fetch(0.2) at once took {elapsed:.2f} s: they queued up "
+           f"{'for the threads of a pool (time.sleep in run_in_executor) ' if threads else ''}"
+           "instead of all waiting together. `await asyncio.sleep(delay)` costs no thread.")
+
+
+def test_first_or_default_with_no_time_at_all(mod):
+    async def scenario():
+        done = asyncio.get_running_loop().create_future()
+        done.set_result("ready")
+        ready = await mod.first_or_default(done, 0, "default")
+        pending = asyncio.ensure_future(asyncio.sleep(3.0, result="late"))
+        late = await mod.first_or_default(pending, 0, "default")
+        await asyncio.sleep(0.05)
+        return ready, late, pending.cancelled()
+
+    ready, late, cancelled = asyncio.run(scenario())
+    expect(ready == "ready", f"first_or_default(an already finished future, 0, 'default') "
+           f"returned {ready!r}: a result that is already there arrived in time.")
+    expect(late == "default" and cancelled, f"first_or_default(a pending task, 0, "
+           f"'default') returned {late!r} and {'cancelled' if cancelled else 'did not cancel'} "
+           "the task: with no time left, cancel it and return the default.")

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from probes import Background, Recorder, SleepSpy, expect, fail
+from schedule import Schedule
 
 
 def started_workers(mod, n: int, go: threading.Event, out: Recorder) -> list:
@@ -76,3 +77,23 @@ def test_a_thousand_rounds_in_order_without_sleeps(mod, monkeypatch):
            "ping_pong(1000) did not strictly alternate ping, pong.")
     expect(not spy.by_threads(out.threads), "the players called time.sleep: hand the "
            "turn over with Events instead.")
+
+
+@pytest.mark.points(2)
+def test_two_games_at_once(mod, monkeypatch):
+    # Events kept at module level are shared by two games played at the same
+    # time: one game's player takes the other's turn. Hand-overs let the woken
+    # player run at once, so the steal happens on every run.
+    SleepSpy(monkeypatch, mod, skip=True)
+    Schedule(monkeypatch, mod, handover=True)
+    outs = [Recorder(), Recorder()]
+    games = [Background(mod.ping_pong, 100, out) for out in outs]
+    finished = all(game.finished_within(5.0) for game in games)
+    expect(finished, "two ping_pong(100) games played at the same time did not both end "
+           "within 5 s: do they share Events? Make each call's Events inside the call.")
+    for game in games:
+        game.result()
+    expect(all(out.values == ["ping", "pong"] * 100 for out in outs),
+           "two ping_pong games played at the same time did not each alternate ping, "
+           "pong: they share state (module-level Events?). Make each call's Events "
+           "inside the call.")
