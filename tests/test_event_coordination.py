@@ -147,19 +147,21 @@ def shaking(index, _line):
 # time, where with real sleeps it would pass or fail with the machine's load.
 
 
-def play(mod, monkeypatch, rounds: int, out: Recorder, timeout: float = 20.0) -> Schedule:
+def play(patch: pytest.MonkeyPatch, mod, rounds: int, out: Recorder,  # pylint: disable=too-many-arguments
+         timeout: float = 20.0, **options) -> tuple[Schedule, Background]:
     """ping_pong(rounds, out) with hand-overs that let the woken player run at once.
 
     Each ``set()`` on a player's Event lets the thread it woke run until that
     thread waits again (or ends) before the setter goes on: the interleaving a
     loaded machine shows once in a while happens at every hand-over. A game in
     which both players wait and nobody can wake them fails at once, saying so.
+    ``options`` go to the Schedule (``linger``, ``quick``).
     """
-    schedule = Schedule(monkeypatch, mod, handover=True)
+    schedule = Schedule(patch, mod, handover=True, **options)
     call = Background(schedule.call, mod.ping_pong, rounds, out)
     if schedule.wait_for(call, timeout):
         call.result()
-        return schedule
+        return schedule, call
     stuck = schedule.stuck(call.thread)
     if stuck:
         words = {c.thread: c.value for c in out.calls}
@@ -171,18 +173,18 @@ def play(mod, monkeypatch, rounds: int, out: Recorder, timeout: float = 20.0) ->
         fail(f"ping_pong({rounds}) stopped after {plural(len(out.calls), 'line')}: {named}, "
              "and no thread is left that could set any of them. A turn was lost: the "
              "other player had already handed the turn back when this one cleared its "
-             "own Event (clear() after set()). Wait, clear() your own Event, print, then "
-             "set() the other's - in that order.")
+             "own Event (clear() after set()), or nobody gave the first turn. Wait, "
+             "clear() your own Event, print, then set() the other's - in that order.")
     fail(f"ping_pong({rounds}) had not finished after {timeout:g} s ({len(out.calls)} "
          "lines): are both players waiting for each other?")
-    return schedule
+    return schedule, call
 
 
 @pytest.mark.points(3)
 def test_ping_pong_strictly_alternates(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder(shaking)
-    play(mod, monkeypatch, 200, out)
+    play(monkeypatch, mod, 200, out)
     check_order(out.values, 200, spy.skipped_note(out.threads))
 
 
@@ -190,9 +192,7 @@ def test_ping_pong_strictly_alternates(mod, monkeypatch):
 def test_each_word_comes_from_its_own_thread(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder()
-    call = Background(mod.ping_pong, 50, out)
-    expect(call.finished_within(20.0), "ping_pong(50) had not finished after 20 s.")
-    call.result()
+    _, call = play(monkeypatch, mod, 50, out)
     by_word: dict[str, set[int]] = {"ping": set(), "pong": set()}
     for c in out.calls:
         by_word.setdefault(c.value, set()).add(c.thread)
@@ -212,9 +212,7 @@ def test_each_word_comes_from_its_own_thread(mod, monkeypatch):
 def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder()
-    call = Background(mod.ping_pong, 300, out)
-    expect(call.finished_within(20.0), "ping_pong(300) had not finished after 20 s.")
-    call.result()
+    play(monkeypatch, mod, 300, out)
     sleeps = spy.by_threads(out.threads)
     expect(not sleeps, f"the players called time.sleep {plural(len(sleeps), 'time')}: a "
            "sleep only makes the right order likely. Hand the turn over with Events "
@@ -239,9 +237,7 @@ def test_ping_pong_returns_after_both_threads_end(mod, monkeypatch):
             last_done.set()
 
     out = Recorder(on_call)
-    call = Background(mod.ping_pong, rounds, out)
-    expect(call.finished_within(20.0), f"ping_pong({rounds}) had not finished after 20 s.")
-    call.result()
+    play(monkeypatch, mod, rounds, out)
     expect(last_done.is_set() and endings.still_running == 0,
            "ping_pong returned while its threads were still running: join() both "
            "threads before returning.")
@@ -264,11 +260,8 @@ def test_ping_pong_joins_both_players(mod, monkeypatch):
     SleepSpy(monkeypatch, mod, skip=True)
     for quick in (0, 1):
         with pytest.MonkeyPatch.context() as patch:
-            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
             out = Recorder()
-            call = Background(schedule.call, mod.ping_pong, 5, out)
-            expect(call.finished_within(20.0), "ping_pong(5) had not finished after 20 s.")
-            call.result()
+            schedule, _ = play(patch, mod, 5, out, linger=0.4, quick=quick)
         alive = len(schedule.alive_at_return)
         expect(alive == 0, f"ping_pong returned while {plural(alive, 'player')} still ran: "
                "join() both threads before returning, not only the one you started last.")
@@ -286,9 +279,7 @@ def test_a_slow_line_does_not_give_the_turn_away(mod, monkeypatch):
             real_sleep(0.6)
 
     out = Recorder(slow_once)
-    call = Background(mod.ping_pong, 6, out)
-    expect(call.finished_within(20.0), "ping_pong(6) had not finished after 20 s.")
-    call.result()
+    play(monkeypatch, mod, 6, out)
     lines = out.values
     if lines != wanted(6):
         fail(f"one line took 0.6 s to print, and the order broke: {lines}. A player went "

@@ -49,9 +49,22 @@ def test_twelve_workers_each_once(mod):
 # an order kept by sleeps fails every time rather than only under load.
 
 
+def game(mod, rounds: int, *out: Recorder, timeout: float = 20.0) -> None:
+    """ping_pong(rounds, *out) with watched hand-overs: a deadlock fails at once."""
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, handover=True)
+        call = Background(schedule.call, mod.ping_pong, rounds, *out)
+        if not schedule.wait_for(call, timeout):
+            stuck = schedule.stuck(call.thread)
+            fail(f"ping_pong({rounds}) stopped: {'; '.join(stuck)} - and nobody can set "
+                 "them." if stuck else f"ping_pong({rounds}) had not finished after "
+                 f"{timeout:g} s.")
+        call.result()
+
+
 def test_ping_pong_default_out_is_print(mod, capsys, monkeypatch):
     SleepSpy(monkeypatch, mod, skip=True)
-    mod.ping_pong(2)
+    game(mod, 2)
     printed = capsys.readouterr().out
     expect(printed == "ping\npong\nping\npong\n", f"ping_pong(2) printed {printed!r}.")
 
@@ -62,7 +75,7 @@ def test_one_round(mod, monkeypatch):
     SleepSpy(monkeypatch, mod, skip=True)
     for _ in range(100):
         out = Recorder()
-        mod.ping_pong(1, out)
+        game(mod, 1, out, timeout=5.0)
         expect(out.values == ["ping", "pong"], f"ping_pong(1) emitted {out.values}.")
 
 
@@ -70,9 +83,7 @@ def test_one_round(mod, monkeypatch):
 def test_a_thousand_rounds_in_order_without_sleeps(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
     out = Recorder()
-    call = Background(mod.ping_pong, 1000, out)
-    expect(call.finished_within(30.0), "ping_pong(1000) had not finished after 30 s.")
-    call.result()
+    game(mod, 1000, out, timeout=30.0)
     expect(out.values == ["ping", "pong"] * 1000,
            "ping_pong(1000) did not strictly alternate ping, pong.")
     expect(not spy.by_threads(out.threads), "the players called time.sleep: hand the "
@@ -88,11 +99,11 @@ def test_two_games_at_once(mod, monkeypatch):
     Schedule(monkeypatch, mod, handover=True)
     outs = [Recorder(), Recorder()]
     games = [Background(mod.ping_pong, 100, out) for out in outs]
-    finished = all(game.finished_within(5.0) for game in games)
+    finished = all(played.finished_within(5.0) for played in games)
     expect(finished, "two ping_pong(100) games played at the same time did not both end "
            "within 5 s: do they share Events? Make each call's Events inside the call.")
-    for game in games:
-        game.result()
+    for played in games:
+        played.result()
     expect(all(out.values == ["ping", "pong"] * 100 for out in outs),
            "two ping_pong games played at the same time did not each alternate ping, "
            "pong: they share state (module-level Events?). Make each call's Events "
