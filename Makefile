@@ -63,6 +63,12 @@ stress: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/speed.py
 
+# make mutation [T=countdown]   mutants of solutions/ against each topic's own tests
+# (a maintainer's check, not part of make test; survivors: tests/mutation_equivalent.toml)
+.PHONY: mutation
+mutation: $(DEV_STAMP)
+	$(PY) bench/mutation.py $(if $(T),--topics $(T))
+
 release: $(STAMP)
 	$(PY) -m grader release
 
