@@ -90,3 +90,24 @@ def test_start_countdown_gives_a_new_thread_each_call(mod):
     expect(both and out.values == ["Counting down 1"] * 2
            and len({id(thread) for thread in emitters}) == 2,
            "two countdowns of one line each did not emit one line each from two threads.")
+
+
+def test_the_default_interval_is_one_second(mod):
+    # countdown and start_countdown side by side, neither given an interval:
+    # each second line comes about 1 s after the first (then stop ends both).
+    stop = threading.Event()
+    outs = [Recorder(), Recorder()]
+    call = Background(mod.countdown, 2, out=outs[0], stop=stop)
+    started = Background(mod.start_countdown, 2, out=outs[1], stop=stop)
+    try:
+        both = all(out.wait_for(2, 2.5) for out in outs)
+    finally:
+        stop.set()
+    call.finished_within(2.0)
+    if started.finished_within(2.0) and started.error is None:
+        started.value.join(2.0)
+    gaps = [out.calls[1].at - out.calls[0].at for out in outs if len(out.calls) >= 2]
+    expect(both and all(0.8 <= gap <= 1.6 for gap in gaps),
+           f"countdown(2, out=..., stop=...) and start_countdown(2, out=..., stop=...) "
+           f"gave lines {[round(g, 2) for g in gaps]} s apart: interval defaults to 1.0 "
+           "seconds in both.")

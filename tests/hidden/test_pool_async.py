@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -128,3 +129,42 @@ def test_collect_of_ready_results_with_no_time_left(mod, pool):
     expect(values == [0, 2, 4], f"collect(results, timeout=0) of results that were all "
            f"ready returned {values!r}: raise TimeoutError only for a result that is "
            "still not ready when the deadline passes.")
+
+
+def test_poll_checks_every_tenth_of_a_second_by_default(mod):
+    result = PollCounter(0.25)
+    call = Background(mod.poll, result)
+    expect(call.finished_within(5.0), "poll(result) did not return within 5 s.")
+    elapsed = call.ended_at - call.started_at
+    expect(call.result() == "done" and elapsed < 0.9 and len(result.asked) <= 10,
+           f"poll(result) (interval left at its default) asked ready() "
+           f"{len(result.asked)} times and returned after {elapsed:.2f} s for a result "
+           "ready at 0.25 s: interval defaults to 0.1 seconds.")
+
+
+class PollCounter:
+    """A result that becomes ready after ``after`` seconds, counting ready() calls."""
+
+    def __init__(self, after: float) -> None:
+        self._at = time.monotonic() + after
+        self.asked: list[float] = []
+
+    def ready(self) -> bool:
+        """AsyncResult.ready()."""
+        self.asked.append(time.monotonic())
+        return time.monotonic() >= self._at
+
+    def successful(self) -> bool:
+        """AsyncResult.successful() once ready."""
+        return True
+
+    def get(self, timeout=None):
+        """AsyncResult.get(): the value (it is only asked once ready)."""
+        del timeout
+        return "done"
+
+    def wait(self, timeout=None):
+        """AsyncResult.wait(): sleep until ready or ``timeout``."""
+        left = self._at - time.monotonic()
+        if left > 0:
+            time.sleep(left if timeout is None else min(left, timeout))
