@@ -466,24 +466,47 @@ def run_script(target: Any, code: str, timeout: float = 20.0) -> tuple[str, str,
 
     Returns (stdout, stderr, exit status; None when it had to be killed after
     ``timeout`` s). For what only a process of its own shows: what importing a
-    module does, and whether threads outlive the main thread.
+    module does, and whether threads outlive the main thread. Output goes to
+    files, not pipes, so a child the code forked and left holding them cannot
+    keep this waiting; the process group is killed on the way out.
     """
     import subprocess  # pylint: disable=import-outside-toplevel
+    import tempfile  # pylint: disable=import-outside-toplevel
     env = {key: value for key, value in os.environ.items() if key != "PYTHONSTARTUP"}
     env["PYTHONPATH"] = str(target)
     env["PYTHONUNBUFFERED"] = "1"
-    try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=timeout, env=env, cwd=str(target), check=False)
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else ""
-        return out, "", None
-    return done.stdout, done.stderr, done.returncode
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        with subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=err,
+                              env=env, cwd=str(target), start_new_session=True) as process:
+            try:
+                status: int | None = process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                status = None
+            finally:
+                try:
+                    os.killpg(process.pid, 9)
+                except OSError:
+                    pass
+                process.kill()
+        texts = []
+        for stream in (out, err):        # the first and the last 100 kB of each
+            size = stream.seek(0, 2)
+            stream.seek(0)
+            head = stream.read(100_000)
+            stream.seek(max(len(head), size - 100_000))
+            texts.append((head + b"\n" + stream.read()).decode(errors="replace"))
+    return texts[0], texts[1], status
 
 
 IMPORT_REPORT = """
-import asyncio, io, json, multiprocessing.process, sys, threading
+import asyncio, io, json, multiprocessing.process, os, sys, threading
 starts = []
+real_fork = os.fork
+def fork():
+    starts.append("fork")
+    return real_fork()
+os.fork = fork
+PID = os.getpid()
 for cls in (threading.Thread, multiprocessing.process.BaseProcess):
     real = cls.start
     def start(self, _real=real):
@@ -504,9 +527,10 @@ try:
 except BaseException as exc:
     problem = type(exc).__name__
 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-print(json.dumps({{"out": out.getvalue()[:300], "err": err.getvalue()[:300],
-                  "starts": starts, "loops": len(loops), "problem": problem}}), flush=True)
-import os
+if os.getpid() == PID:
+    print("\\nKIT-REPORT " + json.dumps({{"out": out.getvalue()[:300],
+          "err": err.getvalue()[:300], "starts": starts, "loops": len(loops),
+          "problem": problem}}), flush=True)
 os._exit(0)
 """
 
@@ -520,7 +544,8 @@ def check_silent_import(target: Any, name: str, smoke: Callable[[], Any]) -> Non
     import json  # pylint: disable=import-outside-toplevel
     smoke()
     stdout, stderr, status = run_script(target, IMPORT_REPORT.format(name=name))
-    lines = stdout.strip().splitlines()
+    lines = [line[len("KIT-REPORT "):] for line in stdout.splitlines()
+             if line.startswith("KIT-REPORT ")]
     if status is None or not lines:
         fail(f"importing {name}.py did not finish within 20 s (or printed nothing we could "
              f"read: {stderr[-200:]!r}): a module must only define things when imported. "

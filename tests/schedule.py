@@ -13,10 +13,10 @@ variable. A ``Schedule`` makes each of those moments happen on every run:
   target until the call has returned (or ``hold`` seconds passed): a target
   that reads a loop variable late then always sees its last value.
   ``linger`` keeps adopted threads alive after their target returned, until
-  the call has returned (or ``linger`` seconds), except the one at start
-  position ``quick``: a call that joins only one of its threads returns while
-  the others still live, whichever one it joins, when the test tries a few
-  ``quick`` positions.
+  the call has returned (or ``linger`` seconds). Neither touches the thread
+  at start position ``quick`` of its call: a call that joins only that one
+  (the last started, say) returns while the others are still held or alive,
+  every time; a test tries the positions a mistake could pick.
 * **primitives in the module's namespace** - ``threading.Event``, ``Lock``,
   ``RLock`` and ``Condition`` as the student's module sees them (its
   ``threading`` name and any names it imported) are replaced by thin
@@ -100,8 +100,9 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         self.handover, self.race_creation = handover, race_creation
         self._cv = threading.Condition(_REAL["Lock"]())
         self.started: list[threading.Thread] = []       # adopted, in start order
-        self._spawners: set[threading.Thread] = set()
-        self.returned = _REAL["Event"]()                 # the call has returned or raised
+        self._calls: dict[threading.Thread, _Call] = {}  # calling thread -> its call
+        self._call_of: dict[threading.Thread, _Call] = {}  # adopted thread -> its call
+        self.returned = _REAL["Event"]()                 # a call has returned or raised
         self.alive_at_return: list[threading.Thread] = []
         self._waiting: dict[threading.Thread, _Waiting] = {}
         self._episodes: dict[threading.Thread, int] = {}
@@ -117,16 +118,22 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
     # -- the call under test ---------------------------------------------------------------
 
     def call(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """``func(*args, **kwargs)``, adopting the threads it starts; notes who lives at return."""
+        """``func(*args, **kwargs)``, adopting the threads it starts; notes who lives at return.
+
+        Several calls may run at once (each from its own thread): each has its
+        own start positions and its own return, which releases only its threads.
+        """
         me = threading.current_thread()
+        record = _Call()
         with self._cv:
-            self._spawners.add(me)
+            self._calls[me] = record
         try:
             return func(*args, **kwargs)
         finally:
             with self._cv:
-                self._spawners.discard(me)
-                self.alive_at_return = [t for t in self.started if t.is_alive()]
+                del self._calls[me]
+                self.alive_at_return = [t for t in record.threads if t.is_alive()]
+            record.returned.set()
             self.returned.set()
 
     def still_alive(self) -> list[threading.Thread]:
@@ -180,12 +187,14 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         def start(thread: threading.Thread) -> None:
             me = threading.current_thread()
             with self._cv:
-                adopt = me in self._spawners or me in self.started
-                if adopt:
+                record = self._calls.get(me) or self._call_of.get(me)
+                if record is not None:
                     self.started.append(thread)
-                    position = len(self.started) - 1
-            if adopt:
-                self.instrument_run(thread, position)
+                    self._call_of[thread] = record
+                    position = len(record.threads)
+                    record.threads.append(thread)
+            if record is not None:
+                self.instrument_run(thread, record, position)
             real_start(thread)
 
         def join(thread: threading.Thread, timeout: float | None = None) -> None:
@@ -201,20 +210,23 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         monkeypatch.setattr(threading.Thread, "start", start)
         monkeypatch.setattr(threading.Thread, "join", join)
 
-    def instrument_run(self, thread: threading.Thread, position: int) -> None:
-        """Hold the target until the call returned; keep the thread alive a while after it."""
-        if not (self.hold or self.linger):
+    def instrument_run(self, thread: threading.Thread, record: "_Call", position: int) -> None:
+        """Hold the target until its call returned; keep the thread alive a while after it.
+
+        The thread at start position ``quick`` of its call is neither held nor kept.
+        """
+        if not (self.hold or self.linger) or position == self.quick:
             return
         original = thread.run
 
         def run() -> None:
             if self.hold:
-                self.returned.wait(self.hold)
+                record.returned.wait(self.hold)
             try:
                 original()
             finally:
-                if self.linger and position != self.quick:
-                    self.returned.wait(self.linger)
+                if self.linger:
+                    record.returned.wait(self.linger)
 
         thread.run = run  # type: ignore[method-assign]
 
@@ -363,6 +375,14 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
     def creation_races(self) -> int:
         """How many times two threads created a lock at the same time."""
         return self._creation.pairs
+
+
+@dataclasses.dataclass
+class _Call:
+    """One ``Schedule.call`` in progress: the threads it started, and its return."""
+
+    threads: list[threading.Thread] = dataclasses.field(default_factory=list)
+    returned: Any = dataclasses.field(default_factory=_REAL["Event"])
 
 
 class _Creation:

@@ -61,19 +61,21 @@ def test_calls_run_at_the_same_time(mod):
 def test_results_come_back_in_the_order_of_args(mod):
     n = 4
     done = [threading.Event() for _ in range(n)]
-    gate = ReturnGate()
 
     def func(i):
         try:                          # call i finishes only after call i+1:
-            if i == n - 1:            # completion order is n-1, ..., 1, 0, and
-                gate.wait()           # starts once run_in_threads returned (or 0.25 s)
-            else:
+            if i < n - 1:             # completion order is n-1, ..., 1, 0
                 done[i + 1].wait(1.0)
             return f"result {i}"
         finally:
             done[i].set()
 
-    result = gate.call(mod.run_in_threads, func, [(i,) for i in range(n)])
+    # The calls but the last started are held until run_in_threads returns (0.6 s
+    # at most): reading results after joining only the last thread finds them
+    # missing every time, not only when the others happen to be slower.
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, hold=0.6, quick=n - 1)
+        result = schedule.call(mod.run_in_threads, func, [(i,) for i in range(n)])
     want = [f"result {i}" for i in range(n)]
     if result == list(reversed(want)):
         fail(f"got {result}: that is the order the threads finished in. Put "
@@ -89,8 +91,15 @@ def test_every_thread_has_ended_on_return(mod):
         endings.mark()
         return x
 
-    result = mod.run_in_threads(func, [(i,) for i in range(4)])
-    running = endings.still_running
+    with pytest.MonkeyPatch.context() as patch:     # held as in the order test
+        schedule = Schedule(patch, mod, hold=0.6, quick=3)
+        call = Background(schedule.call, mod.run_in_threads, func, [(i,) for i in range(4)])
+        expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
+    running = max(endings.still_running, len(schedule.alive_at_return))
+    if call.error is not None:
+        fail(f"run_in_threads raised {describe_exception(call.error)} although no call "
+             "failed: were the results read before every thread was joined?")
+    result = call.value
     expect(running == 0, f"run_in_threads returned while {running} of 4 threads were "
            "still running: join() every thread before you return.")
     expect(result == [0, 1, 2, 3], f"returned {result!r}, expected [0, 1, 2, 3].")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from probes import (Background, ReturnGate, ThreadEndings, check_silent_import,
+from probes import (Background, ThreadEndings, check_silent_import,
                     describe_exception, expect, fail,
                     real_sleep, slowed)
 from schedule import Schedule
@@ -92,34 +92,16 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
 
 
 def hammer_held(mod, counter, n_threads: int, n_increments: int):
-    """hammer(...) through the counter's ReturnGate: its threads' first increments wait for it.
+    """hammer(...) with every thread but the last started held until hammer returns (0.5 s).
 
-    A hammer that joins its threads waits out the gate once; one that does not
-    returns before any increment landed, every time - not only when its
-    threads happen to be slower than its return.
+    A hammer that joins every thread waits out the hold once; one that joins
+    only the thread left in its loop variable, or none, reads the counter
+    before the held threads did any work - every time, not only when they
+    happen to be slower than its return.
     """
-    return counter.gate.call(mod.hammer, counter, n_threads, n_increments)
-
-
-def held_counter(counter_class):
-    """A subclass of the student's Counter whose threads' first increments are held."""
-    class Held(counter_class):
-        """The student's Counter; each thread's first increment waits for the gate."""
-
-        gate = ReturnGate(0.5)
-        _seen: set[threading.Thread] = set()
-        _seen_lock = threading.Lock()
-
-        def increment(self, *args, **kwargs):
-            """The student's increment, after a hold on this thread's first call."""
-            with self._seen_lock:
-                first = threading.current_thread() not in self._seen
-                self._seen.add(threading.current_thread())
-            if first:
-                self.gate.wait()
-            return super().increment(*args, **kwargs)
-
-    return Held
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, hold=0.5, quick=n_threads - 1)
+        return schedule.call(mod.hammer, counter, n_threads, n_increments)
 
 
 # One attribute per thing the tests check or the spy needs to keep its threads together.
@@ -127,11 +109,10 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
     """A stand-in counter that records which threads call increment, and when."""
 
     def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0,
-                 hold: bool = False) -> None:
-        self.gate = ReturnGate(0.5)     # see hammer_held
-        self.hold = hold
+                 meet: bool = True) -> None:
         self._lock = threading.Lock()
-        self._gate = threading.Barrier(n_threads, timeout=3.0)
+        # With ``meet``, each thread's first increment waits for all the others.
+        self._gate = threading.Barrier(n_threads if meet else 1, timeout=3.0)
         # Keyed by Thread object, kept alive here: the ident of a finished
         # thread is reused, which made threads run one after another count as one.
         self._entered: set[threading.Thread] = set()
@@ -153,8 +134,6 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
                 self._gate.wait()       # every hammer thread must be alive at once
             except threading.BrokenBarrierError:
                 self.together = False
-            if self.hold:
-                self.gate.wait()
         if self.pause:
             time.sleep(self.pause)
         with self._lock:
@@ -191,8 +170,8 @@ def test_hammer_runs_its_threads_at_the_same_time(mod):
 
 @pytest.mark.points(2)
 def test_hammer_waits_for_its_threads(mod):
-    spy = SpyCounter(3, pause=0.01)
-    value = mod.hammer(spy, 3, 6)
+    spy = SpyCounter(3, pause=0.01, meet=False)
+    value = hammer_held(mod, spy, 3, 6)
     expect(spy.endings.still_running == 0 and sum(spy.per_thread.values()) == 18,
            "hammer returned before its threads had finished: join() every thread "
            "before reading counter.value.")
@@ -202,14 +181,14 @@ def test_hammer_waits_for_its_threads(mod):
 
 @pytest.mark.points(2)
 def test_hammer_counts_right(mod):
-    spy = SpyCounter(3, start=7, hold=True)
+    spy = SpyCounter(3, start=7, meet=False)
     value = hammer_held(mod, spy, 3, 4)
     counts = sorted(spy.per_thread.values())
     expect(counts == [4, 4, 4], f"each of 3 threads called increment {counts} times, "
            "expected 4 each.")
     expect(value == 19, f"hammer returned {value!r}, but the counter holds 19 "
            "(it started at 7): return counter.value, not a count of your own.")
-    real = held_counter(mod.Counter)()
+    real = mod.Counter()
     expect(hammer_held(mod, real, 4, 250) == 1000,
            "hammer(Counter(), 4, 250) did not return 1000.")
 

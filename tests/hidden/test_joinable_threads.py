@@ -8,6 +8,7 @@ import time
 import pytest
 
 from probes import Background, ReturnGate, describe_exception, expect, fail
+from schedule import Schedule
 
 
 def test_several_arguments_per_call(mod):
@@ -119,10 +120,12 @@ def test_calls_share_nothing(mod):
                 pass
         return f"{tag}{i}"
 
-    calls = [Background(mod.run_in_threads, tagged, [(tag, i) for i in range(3)])
-             for tag in "ab"]
-    expect(all(call.finished_within(10.0) for call in calls),
-           "two run_in_threads calls at once did not both return within 10 s.")
+    with pytest.MonkeyPatch.context() as patch:   # each call's first two threads held
+        schedule = Schedule(patch, mod, hold=0.5, quick=2)
+        calls = [Background(schedule.call, mod.run_in_threads, tagged,
+                            [(tag, i) for i in range(3)]) for tag in "ab"]
+        expect(all(call.finished_within(10.0) for call in calls),
+               "two run_in_threads calls at once did not both return within 10 s.")
     got = [call.result() for call in calls]
     expect(got == [["a0", "a1", "a2"], ["b0", "b1", "b2"]],
            f"two run_in_threads calls at the same time returned {got}: each call must "

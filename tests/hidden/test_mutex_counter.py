@@ -32,8 +32,11 @@ def test_counters_are_independent(mod):
 
 @pytest.mark.points(2)
 def test_hammer_on_a_slowed_counter(mod, monkeypatch):
-    counter = slowed(mod.Counter, Schedule(monkeypatch, mod, race_creation=True))()
-    value = mod.hammer(counter, 4, 100)
+    # Threads but the last started are held until hammer returns (0.5 s at most):
+    # a hammer that does not join them all reads the counter too early, every time.
+    schedule = Schedule(monkeypatch, mod, race_creation=True, hold=0.5, quick=3)
+    counter = slowed(mod.Counter, schedule)()
+    value = schedule.call(mod.hammer, counter, 4, 100)
     expect(value == 400, f"hammer(slowed Counter, 4, 100) returned {value!r}, not 400.")
 
 
@@ -66,8 +69,10 @@ def test_two_hammers_at_once(mod):
             entered = inside.acquire(timeout=5.0)  # pylint: disable=consider-using-with
             expect(entered, "hammer(counter, 2, 3) did not call "
                    "increment from 2 threads within 5 s.")
-        second = Background(mod.hammer, mod.Counter(), 2, 5)
-        finished = second.finished_within(2.0)
+        with pytest.MonkeyPatch.context() as patch:   # its first thread held, as in hammer_held
+            schedule = Schedule(patch, mod, hold=0.5, quick=1)
+            second = Background(schedule.call, mod.hammer, mod.Counter(), 2, 5)
+            finished = second.finished_within(2.5)
     finally:
         gate.set()
     expect(finished, "a second hammer call (2 x 5 on its own counter) did not return while "

@@ -67,15 +67,17 @@ CASES = {
     "never-ending non-daemon thread": (
         SOLUTION + "\nimport time as _t\n"
         "threading.Thread(target=_t.sleep, args=(10 ** 6,)).start()\n",
-        10),
+        9.64),      # only the silent-import test fails: a thread started at import
     "setsid children that sleep": (
         SOLUTION + f"\nimport os as _os\nif _os.fork() == 0:\n    _os.setsid()\n"
-        f"    _os.execvp('sleep', ['sleep', '{SLEEP_TAG}'])\n", 10),
+        f"    _os.execvp('sleep', ['sleep', '{SLEEP_TAG}'])\n", 9.64),
     "patches pytest's runtest": (
         STUB + "\nimport _pytest.python\n_pytest.python.Function.runtest = lambda self: None\n", 0),
     "patches the tests' probes": (
         STUB + "\nimport probes\nprobes.fail = probes.expect = lambda *a, **k: None\n", 0),
-    "100 MB of output": (SOLUTION + "\nimport sys as _s\n_s.stdout.write('x' * 100_000_000)\n", 10),
+    # These two break the contract's silent import (a line, a process): that one test only.
+    "100 MB of output": (SOLUTION + "\nimport sys as _s\n_s.stdout.write('x' * 100_000_000)\n",
+                         9.64),
 }
 
 
