@@ -35,7 +35,8 @@ def main(argv: list[str]) -> int:
                         help="folder of topic modules (default: exercises/)")
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
     parser.add_argument("--hidden", action="store_true", help="also run hidden tests")
-    parser.add_argument("--jobs", "-j", type=int, default=2, help="topics run at once")
+    parser.add_argument("--jobs", "-j", type=int, default=3,
+                        help="topics run at once (their tests mostly wait: 3 suit 2 cores)")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
     target = Path(args.target)

@@ -189,8 +189,8 @@ def test_never_deaf_to_stop_for_more_than_a_fifth_of_a_second(mod, monkeypatch):
     schedule = Schedule(monkeypatch, mod)
     stop = CountingEvent()
     out = Recorder()
-    call = Background(mod.countdown, 2, 0.6, out, stop)
-    expect(call.finished_within(5.0), "countdown(2, 0.6, out, stop) did not return in 5 s.")
+    call = Background(mod.countdown, 1, 0.3, out, stop)
+    expect(call.finished_within(5.0), "countdown(1, 0.3, out, stop) did not return in 5 s.")
     call.result()
     deaf = [s for s in spy.by_threads({call.thread.ident}) if s > 0.2]
     deaf += [t for thread, t in schedule.timed_waits if thread is call.thread and t > 0.2]
@@ -200,7 +200,7 @@ def test_never_deaf_to_stop_for_more_than_a_fifth_of_a_second(mod, monkeypatch):
            "returns the moment it is set.")
     expect(not stop.cleared_by, "countdown called stop.clear(): stop belongs to the caller; "
            "only look at it.")
-    check_lines(out.values, lines_for(2))
+    check_lines(out.values, lines_for(1))
 
 
 def test_importing_the_module_is_silent(mod, target_dir):

@@ -259,13 +259,13 @@ def test_zero_rounds_prints_nothing(mod):
 @pytest.mark.points(2)
 def test_ping_pong_joins_both_players(mod, monkeypatch):
     # One player stays alive a while after its last line (until ping_pong
-    # returns, 0.4 s at most), the other ends at once; then the other way round.
+    # returns, 0.3 s at most), the other ends at once; then the other way round.
     # Joining only one of them returns while the other still lives, every time.
     SleepSpy(monkeypatch, mod, skip=True)
     for quick in (0, 1):
         with pytest.MonkeyPatch.context() as patch:
             out = Recorder()
-            schedule, _ = play(patch, mod, 5, out, linger=0.4, quick=quick)
+            schedule, _ = play(patch, mod, 5, out, linger=0.3, quick=quick)
         alive = len(schedule.alive_at_return)
         expect(alive == 0, f"ping_pong returned while {plural(alive, 'player')} still ran: "
                "join() both threads before returning, not only the one you started last.")

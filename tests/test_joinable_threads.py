@@ -70,11 +70,11 @@ def test_results_come_back_in_the_order_of_args(mod):
         finally:
             done[i].set()
 
-    # The calls but the last started are held until run_in_threads returns (0.6 s
+    # The calls but the last started are held until run_in_threads returns (0.4 s
     # at most): reading results after joining only the last thread finds them
     # missing every time, not only when the others happen to be slower.
     with pytest.MonkeyPatch.context() as patch:
-        schedule = Schedule(patch, mod, hold=0.6, quick=n - 1)
+        schedule = Schedule(patch, mod, hold=0.4, quick=n - 1)
         result = schedule.call(mod.run_in_threads, func, [(i,) for i in range(n)])
     want = [f"result {i}" for i in range(n)]
     if result == list(reversed(want)):
@@ -92,7 +92,7 @@ def test_every_thread_has_ended_on_return(mod):
         return x
 
     with pytest.MonkeyPatch.context() as patch:     # held as in the order test
-        schedule = Schedule(patch, mod, hold=0.6, quick=3)
+        schedule = Schedule(patch, mod, hold=0.4, quick=3)
         call = Background(schedule.call, mod.run_in_threads, func, [(i,) for i in range(4)])
         expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
     running = max(endings.still_running, len(schedule.alive_at_return))
@@ -207,12 +207,12 @@ def test_join_all_without_timeout_waits_for_all(mod):
 @pytest.mark.points(2)
 def test_every_thread_is_joined_whichever_ends_first(mod):
     # Every call's thread but one stays alive a while after func returned (until
-    # run_in_threads returns, 0.4 s at most); the quick one is the last started,
+    # run_in_threads returns, 0.3 s at most); the quick one is the last started,
     # then the first. Joining only the thread left in the loop variable returns
     # while the others still live - every time, not only on a slow machine.
     for quick in (3, 0):
         with pytest.MonkeyPatch.context() as patch:
-            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
+            schedule = Schedule(patch, mod, linger=0.3, quick=quick)
             call = Background(schedule.call, mod.run_in_threads, abs, [(-i,) for i in range(4)])
             expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
         alive = len(schedule.alive_at_return)

@@ -92,7 +92,7 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
 
 
 def hammer_held(mod, counter, n_threads: int, n_increments: int):
-    """hammer(...) with every thread but the last started held until hammer returns (0.5 s).
+    """hammer(...) with every thread but the last started held until hammer returns (0.3 s).
 
     A hammer that joins every thread waits out the hold once; one that joins
     only the thread left in its loop variable, or none, reads the counter
@@ -100,7 +100,7 @@ def hammer_held(mod, counter, n_threads: int, n_increments: int):
     happen to be slower than its return.
     """
     with pytest.MonkeyPatch.context() as patch:
-        schedule = Schedule(patch, mod, hold=0.5, quick=n_threads - 1)
+        schedule = Schedule(patch, mod, hold=0.3, quick=n_threads - 1)
         return schedule.call(mod.hammer, counter, n_threads, n_increments)
 
 
@@ -196,12 +196,12 @@ def test_hammer_counts_right(mod):
 @pytest.mark.points(2)
 def test_hammer_joins_every_thread(mod):
     # Each of hammer's threads but one stays alive a while after its last
-    # increment (until hammer returns, 0.4 s at most); the one that ends at
+    # increment (until hammer returns, 0.3 s at most); the one that ends at
     # once is the last started, then the first: joining only the thread left
     # in the loop variable returns while the others still live, every time.
     for quick in (3, 0):
         with pytest.MonkeyPatch.context() as patch:
-            schedule = Schedule(patch, mod, linger=0.4, quick=quick)
+            schedule = Schedule(patch, mod, linger=0.3, quick=quick)
             value = schedule.call(mod.hammer, mod.Counter(), 4, 5)
         alive = len(schedule.alive_at_return)
         expect(len(schedule.started) == 4, f"hammer(counter, 4, 5) started "
