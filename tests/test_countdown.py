@@ -49,12 +49,17 @@ def test_nothing_for_zero_or_negative_count(mod):
         expect(returned == 0, f"countdown({count}, ...) returned {returned!r}, not 0.")
 
 
-def test_waits_between_lines(mod):
+def smallest_gap(mod, interval: float) -> float:
+    """countdown(3, interval): check the lines, return the shortest time between two."""
     out = Recorder()
-    mod.countdown(3, 0.1, out)
+    mod.countdown(3, interval, out)
     check_lines(out.values, LINES)
-    gaps = [b.at - a.at for a, b in zip(out.calls, out.calls[1:])]
-    expect(min(gaps) >= 0.08, f"lines came {min(gaps):.3f} s apart with interval=0.1: "
+    return min(b.at - a.at for a, b in zip(out.calls, out.calls[1:]))
+
+
+def test_waits_between_lines(mod):
+    gap = smallest_gap(mod, 0.1)
+    expect(gap >= 0.08, f"lines came {gap:.3f} s apart with interval=0.1: "
            "countdown must wait `interval` seconds after each line.")
 
 
@@ -171,11 +176,8 @@ def test_waits_after_the_last_line_too(mod):
 
 
 def test_an_interval_shorter_than_any_step(mod):
-    out = Recorder()
-    mod.countdown(3, 0.03, out)
-    check_lines(out.values, LINES)
-    gaps = [b.at - a.at for a, b in zip(out.calls, out.calls[1:])]
-    expect(min(gaps) >= 0.025, f"with interval=0.03 the lines came {min(gaps):.3f} s apart: "
+    gap = smallest_gap(mod, 0.03)
+    expect(gap >= 0.025, f"with interval=0.03 the lines came {gap:.3f} s apart: "
            "wait exactly `interval` - a wait made of fixed steps (0.1 s each, say) "
            "waits nothing, or too long, when interval is not a multiple of the step.")
 

@@ -10,6 +10,16 @@ import pytest
 from probes import AsyncRendezvous, SleepSpy, describe_exception, expect, fail
 
 
+def fetches_at_once(mod, n: int, delay: float) -> tuple[list, float]:
+    """fetch(delay, i) for i in range(n), gathered: the values and the seconds it took."""
+    async def scenario():
+        started = time.monotonic()
+        values = await asyncio.gather(*(mod.fetch(delay, i) for i in range(n)))
+        return values, time.monotonic() - started
+
+    return asyncio.run(scenario())
+
+
 def test_run_returns_and_raises(mod):
     async def answer():
         await asyncio.sleep(0)
@@ -41,15 +51,9 @@ def test_chain_of_three_steps(mod):
 @pytest.mark.points(2)
 def test_ten_fetches_overlap(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
-
-    async def scenario():
-        started = time.monotonic()
-        values = await asyncio.gather(*(mod.fetch(0.1, f"v{i}") for i in range(10)))
-        return values, time.monotonic() - started
-
-    values, elapsed = asyncio.run(scenario())
+    values, elapsed = fetches_at_once(mod, 10, 0.1)
     expect(not spy.in_loop(), "fetch called time.sleep inside the event loop.")
-    expect(values == [f"v{i}" for i in range(10)], f"fetch returned {values!r}.")
+    expect(values == list(range(10)), f"fetch returned {values!r}.")
     expect(elapsed < 0.7, f"ten fetch(0.1) together took {elapsed:.2f} s.")
     expect(asyncio.run(mod.fetch(0, "now")) == "now", "fetch(0, 'now') must return 'now'.")
 
@@ -244,13 +248,7 @@ def test_a_hundred_fetches_at_once(mod, monkeypatch):
     # A fetch that sleeps in a thread pool (run_in_executor) leaves the loop
     # free but waits its turn for a thread: 100 of them take several delays.
     spy = SleepSpy(monkeypatch, mod)
-
-    async def scenario():
-        started = time.monotonic()
-        values = await asyncio.gather(*(mod.fetch(0.2, i) for i in range(100)))
-        return values, time.monotonic() - started
-
-    values, elapsed = asyncio.run(scenario())
+    values, elapsed = fetches_at_once(mod, 100, 0.2)
     expect(values == list(range(100)), "100 fetches at once did not return their values.")
     threads = len(spy.calls)
     expect(elapsed < 0.7, f"100 fetch(0.2) at once took {elapsed:.2f} s: they queued up "
