@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import types
 from typing import Any, Callable
 
 import pytest
@@ -101,11 +102,17 @@ class CountingEvent(threading.Event):
     """An Event that counts how it is asked: ``is_set()`` polls vs ``wait()``s, per thread.
 
     It also notes every ``clear()`` made by a thread other than the one that
-    created it: code handed an Event must not change it.
+    created it: code handed an Event must not change it. With ``fast_timeouts``
+    a ``wait(timeout)`` gives up after 0.02 s at most, as if its time had run
+    out: for code that must wait until the Event is set, a timed wait that
+    returns False is only a reason to wait again, so right code never notices,
+    and code that takes the False for the Event shows it at once, whatever
+    timeout it chose.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fast_timeouts: bool = False) -> None:
         super().__init__()
+        self.fast_timeouts = fast_timeouts
         self._count_lock = threading.Lock()
         self._owner = threading.current_thread()
         self.is_set_calls = 0
@@ -131,6 +138,8 @@ class CountingEvent(threading.Event):
             self.waiting += 1
             if timeout is not None:
                 self.longest_timeout = max(self.longest_timeout, timeout)
+        if timeout is not None and self.fast_timeouts:
+            timeout = min(timeout, 0.02)
         try:
             return super().wait(timeout)
         finally:
@@ -240,6 +249,39 @@ class SleepSpy:
             return ""
         return (f" Your threads called time.sleep {plural(sleeps, 'time')}; this test makes "
                 "sleeps return at once, so only Events (or locks) can order the lines.")
+
+
+class _AsyncioView(types.ModuleType):
+    """``asyncio`` as the student's module sees it: ``sleep`` recorded, the rest as is."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+
+class AsyncSleepSpy:
+    """Record the delays the module's own code asks ``asyncio.sleep`` for.
+
+    Only the module's names are replaced (its ``asyncio`` and any name bound
+    to ``asyncio.sleep``): the awaitables a test hands in sleep as usual. A
+    coroutine that polls in long sleeps cannot notice a result or a deadline
+    for that long, however lightly it loads the loop.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any) -> None:
+        self.delays: list[float] = []
+        real = asyncio.sleep
+
+        async def sleep(delay: float, result: Any = None) -> Any:
+            self.delays.append(delay)
+            return await real(delay, result)
+
+        view = _AsyncioView("asyncio")
+        view.sleep = sleep  # type: ignore[attr-defined]
+        for name, value in list(vars(module).items()):
+            if value is asyncio:
+                monkeypatch.setattr(module, name, view)
+            elif value is real:
+                monkeypatch.setattr(module, name, sleep)
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -102,6 +102,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         self.started: list[threading.Thread] = []       # adopted, in start order
         self._calls: dict[threading.Thread, _Call] = {}  # calling thread -> its call
         self._call_of: dict[threading.Thread, _Call] = {}  # adopted thread -> its call
+        self._held: set[threading.Thread] = set()          # threads hold_work has held
         self.returned = _REAL["Event"]()                 # a call has returned or raised
         self.alive_at_return: list[threading.Thread] = []
         self._waiting: dict[threading.Thread, _Waiting] = {}
@@ -135,6 +136,23 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
                 self.alive_at_return = [t for t in record.threads if t.is_alive()]
             record.returned.set()
             self.returned.set()
+
+    def hold_work(self, limit: float) -> None:
+        """Hold the calling thread here once, until its call returned (``limit`` s at most).
+
+        For instruments the call's threads use (a counter's ``increment``): the
+        work waits, not the thread, so an executor's threads still take their
+        tasks as they would. The thread at start position ``quick`` goes on.
+        """
+        me = threading.current_thread()
+        with self._cv:
+            record = self._call_of.get(me)
+            if record is None or me in self._held:
+                return
+            self._held.add(me)
+            position = record.threads.index(me)
+        if position != self.quick:
+            record.returned.wait(limit)
 
     def still_alive(self) -> list[threading.Thread]:
         """Adopted threads alive right now."""

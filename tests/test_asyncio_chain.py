@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from probes import AsyncRendezvous, Recorder, SleepSpy, check_silent_import, expect, fail
+from probes import (AsyncRendezvous, AsyncSleepSpy, Recorder, SleepSpy, check_silent_import,
+                    expect, fail)
 
 
 def no_blocking(spy: SleepSpy, what: str) -> None:
@@ -142,6 +143,7 @@ def test_first_or_default_returns_a_quick_result(mod, monkeypatch):
 @pytest.mark.points(3)
 def test_first_or_default_cancels_a_slow_awaitable(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
+    naps = AsyncSleepSpy(monkeypatch, mod)
     state = {"cancelled": False, "finished": False}
 
     async def slow():
@@ -169,6 +171,12 @@ def test_first_or_default_cancels_a_slow_awaitable(mod, monkeypatch):
     expect(state["cancelled"] and not state["finished"],
            "the slow awaitable was not cancelled when the timeout passed: it kept "
            "running in the background. Cancel it (asyncio.wait_for does).")
+    long_naps = [delay for delay in naps.delays if delay > 0.2]
+    expect(not long_naps, f"first_or_default(slow(), 0.1, ...) slept "
+           f"{max(long_naps, default=0):g} s at a stretch (asyncio.sleep): meanwhile it "
+           "notices neither the result nor the deadline, so the default comes late. Wait "
+           "on the awaitable itself with the timeout (asyncio.wait_for, or "
+           "asyncio.wait(..., timeout=...)).")
 
 
 def test_importing_the_module_is_silent(mod, target_dir):

@@ -35,7 +35,7 @@ def run_workers(mod, n: int) -> WorkersRun:
     most): a target that reads the loop variable late sees its last value
     every time, not only when the machine is slow.
     """
-    go = CountingEvent()
+    go = CountingEvent(fast_timeouts=True)
     out = Recorder()
     with pytest.MonkeyPatch.context() as patch:
         schedule = Schedule(patch, mod, hold=0.5)
@@ -55,9 +55,6 @@ def run_workers(mod, n: int) -> WorkersRun:
         before = go.is_set_calls
         time.sleep(0.1)
         polls = go.is_set_calls - before
-        # go comes late for a worker that waits with a timeout: past the longest
-        # one it asked for (2 s at most), so taking a False for go shows.
-        time.sleep(min(go.longest_timeout, 2.0))
         waiting = go.waiting
         early = len(out.calls)
         pollers = sum(1 for thread, asked in go.is_set_by.items()

@@ -92,16 +92,34 @@ def test_failed_addition_propagates_and_releases_the_lock(mod):
 
 
 def hammer_held(mod, counter, n_threads: int, n_increments: int):
-    """hammer(...) with every thread but the last started held until hammer returns (0.3 s).
+    """hammer(...) with the work of every thread but the last started held until it returns.
 
-    A hammer that joins every thread waits out the hold once; one that joins
+    Each such thread's first increment waits for hammer to return (0.3 s at
+    most). A hammer that joins every thread waits that out once; one that joins
     only the thread left in its loop variable, or none, reads the counter
     before the held threads did any work - every time, not only when they
-    happen to be slower than its return.
+    happen to be slower than its return. ``counter`` has a ``schedule``
+    attribute its increment calls ``hold_work`` on (see ``held``).
     """
     with pytest.MonkeyPatch.context() as patch:
-        schedule = Schedule(patch, mod, hold=0.3, quick=n_threads - 1)
-        return schedule.call(mod.hammer, counter, n_threads, n_increments)
+        counter.schedule = Schedule(patch, mod, quick=n_threads - 1)
+        return counter.schedule.call(mod.hammer, counter, n_threads, n_increments)
+
+
+def held(counter_class):
+    """A subclass of the student's Counter whose increment first offers ``hold_work``."""
+    class Held(counter_class):
+        """The student's Counter, held as ``hammer_held`` explains."""
+
+        schedule: Schedule | None = None
+
+        def increment(self, *args, **kwargs):
+            """The student's increment, after the schedule's hold."""
+            if self.schedule is not None:
+                self.schedule.hold_work(0.3)
+            return super().increment(*args, **kwargs)
+
+    return Held
 
 
 # One attribute per thing the tests check or the spy needs to keep its threads together.
@@ -111,6 +129,7 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
     def __init__(self, n_threads: int, start: int = 100, pause: float = 0.0,
                  meet: bool = True) -> None:
         self._lock = threading.Lock()
+        self.schedule: Schedule | None = None     # set by hammer_held
         # With ``meet``, each thread's first increment waits for all the others.
         self._gate = threading.Barrier(n_threads if meet else 1, timeout=3.0)
         # Keyed by Thread object, kept alive here: the ident of a finished
@@ -134,6 +153,8 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
                 self._gate.wait()       # every hammer thread must be alive at once
             except threading.BrokenBarrierError:
                 self.together = False
+        if self.schedule is not None:
+            self.schedule.hold_work(0.3)
         if self.pause:
             time.sleep(self.pause)
         with self._lock:
@@ -188,7 +209,7 @@ def test_hammer_counts_right(mod):
            "expected 4 each.")
     expect(value == 19, f"hammer returned {value!r}, but the counter holds 19 "
            "(it started at 7): return counter.value, not a count of your own.")
-    real = mod.Counter()
+    real = held(mod.Counter)()
     expect(hammer_held(mod, real, 4, 250) == 1000,
            "hammer(Counter(), 4, 250) did not return 1000.")
 

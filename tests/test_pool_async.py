@@ -100,6 +100,7 @@ class FakeResult:
         self._at = time.monotonic() + after
         self._value, self._error = value, error
         self.asked: list[tuple[float, bool]] = []
+        self.got_early = False          # get() was called before the result was ready
 
     def ready(self) -> bool:
         """AsyncResult.ready(), noting when it was asked and what it answered."""
@@ -125,6 +126,9 @@ class FakeResult:
 
     def get(self, timeout=None):
         """AsyncResult.get(): the value or the error once ready, TimeoutError before."""
+        if not self._is_ready():
+            with self._lock:
+                self.got_early = True
         self.wait(timeout)
         if not self._is_ready():
             raise multiprocessing.TimeoutError
@@ -151,6 +155,10 @@ def test_poll_sleeps_interval_between_checks(mod):
            f"poll called ready() {len(result.asked):,} times in 0.2 s with interval=0.15"
            f"{f', as little as {min(gaps):.3f} s apart' if gaps else ''}: sleep "
            "`interval` seconds between checks (time.sleep(interval)), no less.")
+    expect(not result.got_early and any(not ready for _, ready in result.asked),
+           "poll called get() before ready() had said True: get() just blocks until "
+           "the task is done. The lecture's loop asks ready() every interval seconds, "
+           "sleeping in between, and takes the value only once it is ready.")
 
 
 @pytest.mark.points(2)

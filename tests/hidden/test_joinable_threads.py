@@ -141,6 +141,19 @@ def test_calls_share_nothing(mod):
            "into the next one.")
 
 
+def test_join_all_gives_every_thread_the_whole_time_left(mod):
+    # The first of four threads ends at 0.6 s, the others at once; one deadline
+    # of 1.5 s: a budget split per thread (1.5 / 4 = 0.375 s each) gives up on it.
+    threads = [threading.Thread(target=time.sleep, args=(0.6 if i == 0 else 0.01,), daemon=True)
+               for i in range(4)]
+    for thread in threads:
+        thread.start()
+    alive = mod.join_all(threads, 1.5)
+    expect(alive == [], f"join_all(4 threads, the first ending at 0.6 s, timeout=1.5) "
+           f"returned {len(alive)} of them as alive: the timeout is one deadline for the whole "
+           "list - give each join() all the time left until it, not a share.")
+
+
 def test_join_all_of_no_threads_with_each_timeout(mod):
     for timeout in (None, 0, 0.001):
         call = Background(mod.join_all, [], timeout)
