@@ -152,9 +152,11 @@ def play(patch: pytest.MonkeyPatch, mod, rounds: int, out: Recorder,  # pylint: 
     thread waits again (or ends) before the setter goes on: the interleaving a
     loaded machine shows once in a while happens at every hand-over. A game in
     which both players wait and nobody can wake them fails at once, saying so.
-    ``options`` go to the Schedule (``linger``, ``quick``).
+    ``options`` go to the Schedule (``linger``, ``quick``, ``handover=False``
+    for the tests of joining: a hand-over that waits for the woken player to
+    end would hide a player left unjoined).
     """
-    schedule = Schedule(patch, mod, handover=True, **options)
+    schedule = Schedule(patch, mod, **{"handover": True, **options})
     call = Background(schedule.call, mod.ping_pong, rounds, out)
     if schedule.wait_for(call, timeout):
         call.result()
@@ -227,7 +229,7 @@ def test_ping_pong_returns_after_both_threads_end(mod, monkeypatch):
     rounds = 20
     endings = ThreadEndings(linger=0.1)
     seen: set[int] = set()
-    last_done = threading.Event()
+    at_return: list[int] = []
 
     def on_call(index, _line):
         if threading.get_ident() not in seen:
@@ -235,11 +237,20 @@ def test_ping_pong_returns_after_both_threads_end(mod, monkeypatch):
             endings.mark()
         if index == 2 * rounds - 1:
             real_sleep(0.2)           # the last pong takes a while
-            last_done.set()
 
     out = Recorder(on_call)
-    play(monkeypatch, mod, rounds, out)
-    expect(last_done.is_set() and endings.still_running == 0,
+
+    real = mod.ping_pong
+
+    def ping_pong(*args):
+        try:
+            return real(*args)
+        finally:                      # what still runs as ping_pong returns
+            at_return.append(endings.still_running)
+
+    monkeypatch.setattr(mod, "ping_pong", ping_pong)
+    schedule, _ = play(monkeypatch, mod, rounds, out, handover=False)
+    expect(not schedule.alive_at_return and at_return == [0],
            "ping_pong returned while its threads were still running: join() both "
            "threads before returning.")
     check_order(out.values, rounds, spy.skipped_note(out.threads))
@@ -262,7 +273,7 @@ def test_ping_pong_joins_both_players(mod, monkeypatch):
     for quick in (0, 1):
         with pytest.MonkeyPatch.context() as patch:
             out = Recorder()
-            schedule, _ = play(patch, mod, 5, out, linger=0.3, quick=quick)
+            schedule, _ = play(patch, mod, 5, out, linger=0.3, quick=quick, handover=False)
         alive = len(schedule.alive_at_return)
         expect(alive == 0, f"ping_pong returned while {plural(alive, 'player')} still ran: "
                "join() both threads before returning, not only the one you started last.")
