@@ -78,6 +78,8 @@ class _Waiting:
     timeout: float | None
     episode: int
     since: float
+    joining: threading.Thread | None = None     # the thread a join waits for
+    event: Any = None                            # the Event a wait waits for
 
 
 class _ThreadingView(types.ModuleType):
@@ -188,6 +190,10 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
                 waiting = self._waiting.get(thread)
                 if waiting is None or waiting.timeout is not None or now - waiting.since < settle:
                     return []
+                if waiting.joining is not None and not waiting.joining.is_alive():
+                    return []                    # that join is about to return
+                if waiting.event is not None and _REAL["Event"].is_set(waiting.event):
+                    return []                    # that wait is about to return
                 found.append(f"{self.name_of(thread)} waits on {waiting.what}")
             return found
 
@@ -219,7 +225,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
             if thread not in self.started:
                 real_join(thread, timeout)
                 return
-            self.note_waiting(f"the end of {self.name_of(thread)} (join)", timeout)
+            self.note_waiting(f"the end of {self.name_of(thread)} (join)", timeout, thread)
             try:
                 real_join(thread, timeout)
             finally:
@@ -250,7 +256,8 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
 
     # -- who waits on what -----------------------------------------------------------------
 
-    def note_waiting(self, what: str, timeout: float | None) -> None:
+    def note_waiting(self, what: str, timeout: float | None,  # pylint: disable=too-many-arguments
+                     joining: threading.Thread | None = None, event: Any = None) -> None:
         """The calling thread starts waiting on ``what`` (for ``timeout`` s; None: for good)."""
         me = threading.current_thread()
         with self._cv:
@@ -258,7 +265,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
                 self.timed_waits.append((me, timeout))
             episode = self._episodes.get(me, 0) + 1
             self._episodes[me] = episode
-            self._waiting[me] = _Waiting(what, timeout, episode, time.monotonic())
+            self._waiting[me] = _Waiting(what, timeout, episode, time.monotonic(), joining, event)
             self._cv.notify_all()
 
     def note_done(self, thread: threading.Thread) -> None:
@@ -354,7 +361,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
 
             def wait(self, timeout: float | None = None) -> bool:
                 self._count(self.wait_by)
-                schedule.note_waiting(self.kit_label, timeout)
+                schedule.note_waiting(self.kit_label, timeout, event=self)
                 try:
                     return super().wait(timeout)
                 finally:

@@ -42,7 +42,9 @@ def test_setsid_children_are_still_killed(tmp_path, fallback):
     code = SOLUTION + (f"\nimport os as _os\nif _os.fork() == 0:\n    _os.setsid()\n"
                        f"    _os.execvp('sleep', ['sleep', '{SLEEP_TAG}'])\n")
     result = grade_countdown(tmp_path, code)
-    assert result.topics[0].score == 10
+    # Forking at import breaks the silent-import sentence of the contract, and only that.
+    failed = [test.name for test in result.topics[0].tests if test.status != "passed"]
+    assert failed == ["test_importing_the_module_is_silent"], failed
     assert not stray_sleepers(), fallback.kind
 
 
