@@ -105,6 +105,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         self._calls: dict[threading.Thread, _Call] = {}  # calling thread -> its call
         self._call_of: dict[threading.Thread, _Call] = {}  # adopted thread -> its call
         self._held: set[threading.Thread] = set()          # threads hold_work has held
+        self._finished: set[threading.Thread] = set()      # targets done (maybe lingering)
         self.returned = _REAL["Event"]()                 # a call has returned or raised
         self.alive_at_return: list[threading.Thread] = []
         self._waiting: dict[threading.Thread, _Waiting] = {}
@@ -249,6 +250,9 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
             try:
                 original()
             finally:
+                with self._cv:              # a hand-over no longer waits for it
+                    self._finished.add(thread)
+                    self._cv.notify_all()
                 if self.linger:
                     record.returned.wait(self.linger)
 
@@ -283,7 +287,8 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         def settled() -> bool:
             for thread, episode in woken.items():
                 waiting = self._waiting.get(thread)
-                if thread.is_alive() and (waiting is None or waiting.episode == episode):
+                if (thread.is_alive() and thread not in self._finished
+                        and (waiting is None or waiting.episode == episode)):
                     return False
             return True
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from probes import (Background, CountingEvent, Recorder, SleepSpy, ThreadEndings,
+from probes import (Background, CountingEvent, Recorder, SleepSpy,
                     check_silent_import, expect, fail, plural, real_sleep, run_script)
 from schedule import Schedule
 
@@ -152,11 +152,9 @@ def play(patch: pytest.MonkeyPatch, mod, rounds: int, out: Recorder,  # pylint: 
     thread waits again (or ends) before the setter goes on: the interleaving a
     loaded machine shows once in a while happens at every hand-over. A game in
     which both players wait and nobody can wake them fails at once, saying so.
-    ``options`` go to the Schedule (``linger``, ``quick``, ``handover=False``
-    for the tests of joining: a hand-over that waits for the woken player to
-    end would hide a player left unjoined).
+    ``options`` go to the Schedule (``linger``, ``quick``).
     """
-    schedule = Schedule(patch, mod, **{"handover": True, **options})
+    schedule = Schedule(patch, mod, handover=True, **options)
     call = Background(schedule.call, mod.ping_pong, rounds, out)
     if schedule.wait_for(call, timeout):
         call.result()
@@ -223,39 +221,6 @@ def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
     check_order(out.values, 300)
 
 
-@pytest.mark.points(2)
-def test_ping_pong_returns_after_both_threads_end(mod, monkeypatch):
-    spy = SleepSpy(monkeypatch, mod, skip=True)
-    rounds = 20
-    endings = ThreadEndings(linger=0.1)
-    seen: set[int] = set()
-    at_return: list[int] = []
-
-    def on_call(index, _line):
-        if threading.get_ident() not in seen:
-            seen.add(threading.get_ident())
-            endings.mark()
-        if index == 2 * rounds - 1:
-            real_sleep(0.2)           # the last pong takes a while
-
-    out = Recorder(on_call)
-
-    real = mod.ping_pong
-
-    def ping_pong(*args):
-        try:
-            return real(*args)
-        finally:                      # what still runs as ping_pong returns
-            at_return.append(endings.still_running)
-
-    monkeypatch.setattr(mod, "ping_pong", ping_pong)
-    schedule, _ = play(monkeypatch, mod, rounds, out, handover=False)
-    expect(not schedule.alive_at_return and at_return == [0],
-           "ping_pong returned while its threads were still running: join() both "
-           "threads before returning.")
-    check_order(out.values, rounds, spy.skipped_note(out.threads))
-
-
 def test_zero_rounds_prints_nothing(mod):
     out = Recorder()
     call = Background(mod.ping_pong, 0, out)
@@ -264,7 +229,7 @@ def test_zero_rounds_prints_nothing(mod):
     expect(out.values == [], f"ping_pong(0) printed {out.values}.")
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(3)
 def test_ping_pong_joins_both_players(mod, monkeypatch):
     # One player stays alive a while after its last line (until ping_pong
     # returns, 0.3 s at most), the other ends at once; then the other way round.
@@ -273,7 +238,7 @@ def test_ping_pong_joins_both_players(mod, monkeypatch):
     for quick in (0, 1):
         with pytest.MonkeyPatch.context() as patch:
             out = Recorder()
-            schedule, _ = play(patch, mod, 5, out, linger=0.3, quick=quick, handover=False)
+            schedule, _ = play(patch, mod, 5, out, linger=0.3, quick=quick)
         alive = len(schedule.alive_at_return)
         expect(alive == 0, f"ping_pong returned while {plural(alive, 'player')} still ran: "
                "join() both threads before returning, not only the one you started last.")

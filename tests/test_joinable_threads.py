@@ -244,11 +244,11 @@ def test_importing_the_module_is_silent(mod, target_dir):
 
 
 def test_each_thread_calls_func_with_its_own_args(mod):
-    # The threads run func only once run_in_threads has returned (or after
-    # 0.3 s): a target that reads the loop variables late - `lambda: func(*args)`
-    # in the loop - sees their last values every time, not just on a slow machine.
+    # The threads but the last started run func only once run_in_threads has
+    # returned (or after 0.3 s): a target that reads the loop variables late -
+    # `lambda: func(*args)` in the loop - sees their last values every time.
     with pytest.MonkeyPatch.context() as patch:
-        schedule = Schedule(patch, mod, hold=0.3)
+        schedule = Schedule(patch, mod, hold=0.3, quick=3)
         call = Background(schedule.call, mod.run_in_threads, str, [(i,) for i in range(4)])
         expect(call.finished_within(10.0), "run_in_threads did not return within 10 s.")
     result = call.result()
