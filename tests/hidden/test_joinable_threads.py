@@ -40,6 +40,14 @@ def test_eight_calls_at_once(mod):
     expect(result == [-i for i in range(8)], f"run_in_threads returned {result!r}.")
 
 
+def test_twelve_results_in_order(mod):
+    # Past ten calls, anything ordered by text ("Thread-10" < "Thread-2") breaks.
+    result = mod.run_in_threads(str, [(i,) for i in range(12)])
+    expect(result == [str(i) for i in range(12)], f"run_in_threads(str, [(0,), ..., (11,)]) "
+           f"returned {result!r}: order the results by their position in args_list "
+           "(an index you pass along), not by a thread's name or id.")
+
+
 def test_a_single_failure_is_raised(mod):
     try:
         gate, args = ReturnGate(), [(1,), (0,), (2,)]
