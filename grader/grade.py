@@ -82,7 +82,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--format", choices=export.FORMATS, default="table")
     parser.add_argument("--output", type=Path, help="write here instead of stdout")
     parser.add_argument("--topics", default="", help="comma-separated topic names")
-    parser.add_argument("--jobs", type=int, default=2, help="topics graded at once")
+    parser.add_argument("--jobs", type=int, default=3,
+                        help="topics graded at once (their tests mostly wait: 3 suit 2 cores)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
