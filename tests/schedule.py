@@ -157,11 +157,6 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         if position != self.quick:
             record.returned.wait(limit)
 
-    def still_alive(self) -> list[threading.Thread]:
-        """Adopted threads alive right now."""
-        with self._cv:
-            return [t for t in self.started if t.is_alive()]
-
     def wait_for(self, call: Any, timeout: float) -> bool:
         """Wait until the Background ``call`` is done (True), stuck or out of time (False)."""
         deadline = time.monotonic() + timeout
@@ -385,17 +380,6 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         with self._cv:
             self.events.append(event)
             return f"Event {len(self.events)}"
-
-    def polls(self) -> dict[threading.Thread, tuple[int, int]]:
-        """(is_set calls, wait calls) per thread, over every instrumented Event."""
-        with self._cv:
-            table: dict[threading.Thread, tuple[int, int]] = {}
-            for event in self.events:
-                for thread in set(event.is_set_by) | set(event.wait_by):
-                    asked, waited = table.get(thread, (0, 0))
-                    table[thread] = (asked + event.is_set_by.get(thread, 0),
-                                     waited + event.wait_by.get(thread, 0))
-            return table
 
     def on_read(self) -> None:
         """Called by a probe when a thread reads shared state (see ``probes.slowed``)."""
