@@ -121,7 +121,6 @@ class CountingEvent(threading.Event):
         self.is_set_by: dict[threading.Thread, int] = {}
         self.wait_by: dict[threading.Thread, int] = {}
         self.cleared_by: list[threading.Thread] = []
-        self.longest_timeout = 0.0  # the longest wait(timeout) asked so far
 
     def is_set(self) -> bool:
         me = threading.current_thread()
@@ -136,8 +135,6 @@ class CountingEvent(threading.Event):
             self.wait_calls += 1
             self.wait_by[me] = self.wait_by.get(me, 0) + 1
             self.waiting += 1
-            if timeout is not None:
-                self.longest_timeout = max(self.longest_timeout, timeout)
         if timeout is not None and self.fast_timeouts:
             timeout = min(timeout, 0.02)
         try:

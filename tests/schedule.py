@@ -106,13 +106,12 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         self._call_of: dict[threading.Thread, _Call] = {}  # adopted thread -> its call
         self._held: set[threading.Thread] = set()          # threads hold_work has held
         self._finished: set[threading.Thread] = set()      # targets done (maybe lingering)
-        self.returned = _REAL["Event"]()                 # a call has returned or raised
         self.alive_at_return: list[threading.Thread] = []
         self._waiting: dict[threading.Thread, _Waiting] = {}
         self._episodes: dict[threading.Thread, int] = {}
         self._handover_budget = 2.0                      # seconds of handover waits that timed out
         self._creation = _Creation(self)
-        self.events: list[Any] = []
+        self._events = 0                                 # Events the module made so far
         # (thread, timeout) of every wait(timeout) on an Event the module made
         self.timed_waits: list[tuple[threading.Thread, float]] = []
         self._patch_threads(monkeypatch)
@@ -138,7 +137,6 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
                 del self._calls[me]
                 self.alive_at_return = [t for t in record.threads if t.is_alive()]
             record.returned.set()
-            self.returned.set()
 
     def hold_work(self, limit: float) -> None:
         """Hold the calling thread here once, until its call returned (``limit`` s at most).
@@ -346,7 +344,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
             def __init__(self) -> None:
                 super().__init__()
                 self._counts = _REAL["Lock"]()
-                self.kit_label = schedule.new_event(self)
+                self.kit_label = schedule.new_event()
                 self.is_set_by: dict[threading.Thread, int] = {}
                 self.wait_by: dict[threading.Thread, int] = {}
 
@@ -375,11 +373,11 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         Event.real = _REAL["Event"]
         return Event
 
-    def new_event(self, event: Any) -> str:
-        """Remember an Event the module made; its label in messages ('Event 2')."""
+    def new_event(self) -> str:
+        """Count an Event the module made; its label in messages ('Event 2')."""
         with self._cv:
-            self.events.append(event)
-            return f"Event {len(self.events)}"
+            self._events += 1
+            return f"Event {self._events}"
 
     def on_read(self) -> None:
         """Called by a probe when a thread reads shared state (see ``probes.slowed``)."""
