@@ -248,11 +248,22 @@ class SleepSpy:
                 "sleeps return at once, so only Events (or locks) can order the lines.")
 
 
-class _AsyncioView(types.ModuleType):
-    """``asyncio`` as the student's module sees it: ``sleep`` recorded, the rest as is."""
+class _ModuleView(types.ModuleType):
+    """A module as the student's module sees it: a few names replaced, the rest the real ones."""
+
+    kit_real: Any = None
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
+        return getattr(self.kit_real, name)
+
+
+def module_view(real: Any, **names: Any) -> types.ModuleType:
+    """A stand-in for module ``real`` whose ``names`` are replaced (instruments put there)."""
+    view = _ModuleView(real.__name__)
+    view.kit_real = real
+    for name, value in names.items():
+        setattr(view, name, value)
+    return view
 
 
 class AsyncSleepSpy:
@@ -272,8 +283,7 @@ class AsyncSleepSpy:
             self.delays.append(delay)
             return await real(delay, result)
 
-        view = _AsyncioView("asyncio")
-        view.sleep = sleep  # type: ignore[attr-defined]
+        view = module_view(asyncio, sleep=sleep)
         for name, value in list(vars(module).items()):
             if value is asyncio:
                 monkeypatch.setattr(module, name, view)

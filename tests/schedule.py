@@ -44,10 +44,11 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-import types
 from typing import Any, Callable
 
 import pytest
+
+from probes import module_view
 
 _REAL = {name: getattr(threading, name) for name in ("Event", "Lock", "RLock", "Condition")}
 
@@ -80,13 +81,6 @@ class _Waiting:
     since: float
     joining: threading.Thread | None = None     # the thread a join waits for
     event: Any = None                            # the Event a wait waits for
-
-
-class _ThreadingView(types.ModuleType):
-    """The ``threading`` module as the student's module sees it: instrumented names first."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(threading, name)
 
 
 # One attribute per thing the tests read after a call; grouping them would only hide that.
@@ -310,9 +304,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
             "RLock": self._factory("RLock"),
             "Condition": self._factory("Condition"),
         }
-        view = _ThreadingView("threading")
-        for name, value in replacements.items():
-            setattr(view, name, value)
+        view = module_view(threading, **replacements)
         for name, value in list(vars(module).items()):
             if value is threading:
                 monkeypatch.setattr(module, name, view)
