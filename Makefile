@@ -10,7 +10,7 @@ OUT ?= grades
 # The project's own tools (pylint, nbgrader) on top of the students' set.
 DEV_STAMP := $(VENV)/.kit-dev
 $(DEV_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	@touch $@
 
 # Debian packages the grader uses: bubblewrap confines student code. Installed

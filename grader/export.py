@@ -78,9 +78,11 @@ def gradescope(result: SubmissionResult) -> str:
             tests.append({"name": f"{topic.topic}: static concurrency checks (feedback only)",
                           "score": 0.0, "max_score": 0.0, "status": "failed",
                           "output": "\n".join(topic.lint), "visibility": "visible"})
+    # Students read "output"; "extra_data" and the run's stdout only the instructor.
     output = "\n".join(f"flag: {f}" for f in result.flags)
     return json.dumps({"score": result.score, "execution_time": round(result.seconds, 2),
-                       "output": output, "tests": tests}, indent=2)
+                       "output": output, "tests": tests,
+                       "extra_data": {"notes": list(result.notes)}}, indent=2)
 
 
 def junit(result: SubmissionResult) -> str:
@@ -115,7 +117,7 @@ def render(result: SubmissionResult, fmt: str) -> str:
 
 
 def csv_text(results: Iterable[SubmissionResult], topic_names: list[str]) -> str:
-    """grades.csv: student, total, max, one column per topic, flags."""
+    """grades.csv: student, total, max, one column per topic, flags (the instructor's notes too)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["student", "total", "max", *topic_names, "flags"])
@@ -123,7 +125,7 @@ def csv_text(results: Iterable[SubmissionResult], topic_names: list[str]) -> str
         scores = {t.topic: t.score for t in result.topics}
         writer.writerow([result.submission, f"{result.score:g}", f"{result.max_score:g}",
                          *(f"{scores.get(n, 0):g}" for n in topic_names),
-                         "; ".join(result.flags)])
+                         "; ".join([*result.flags, *result.notes])])
     return buffer.getvalue()
 
 

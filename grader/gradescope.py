@@ -1,11 +1,22 @@
 """`make gradescope`: build dist/gradescope-autograder.zip per Gradescope's specification.
 
-Gradescope unpacks the zip into /autograder/source, runs ``setup.sh`` once
-when building the image, then ``run_autograder`` for each submission: it
-grades /autograder/submission and writes /autograder/results/results.json.
-The zip holds the grader, the tests (hidden ones included) and the manifest;
-never the reference solutions. ``AUTOGRADER_ROOT`` moves /autograder (tests
-use a fake tree) and ``KIT_PYTHON`` picks the interpreter.
+Gradescope (autograder_samples: docs/specs.md, manual_docker/Dockerfile)
+unpacks the zip into /autograder/source, runs ``setup.sh`` once when it
+builds the image, **copies run_autograder to /autograder/run_autograder**
+and, for each submission, runs that copy from the working directory
+/autograder. So the scripts name the kit by its place, /autograder/source,
+never by their own folder. ``run_autograder`` grades /autograder/submission
+into /autograder/results/results.json and always leaves one: the grader
+writes it after every topic, and when the grader cannot run or is cut
+short the script writes a score of 0 with one line saying why. Students
+read the file's ``output`` and tests; the instructor's notes go to the
+run's standard output (/autograder/results/stdout) and ``extra_data``.
+
+The zip holds the grader, the tests (hidden ones included), the manifest
+and the pins (constraints.txt); never the reference solutions.
+``AUTOGRADER_ROOT`` moves /autograder, ``KIT_PYTHON`` picks the interpreter
+and ``KIT_TIME_LIMIT`` (seconds, default 540: under Gradescope's default
+10 minutes) bounds a grade.
 """
 
 from __future__ import annotations
@@ -16,34 +27,81 @@ from pathlib import Path
 
 from grader import manifest
 
-SETUP = """\
+VENV = "/autograder/venv"     # outside source/, which student code must not read
+SETUP = f"""\
 #!/usr/bin/env bash
-# Gradescope image set-up: Python 3.11+, bubblewrap, the test dependencies.
+# Gradescope image set-up: Python 3.11+, bubblewrap and the kit's pinned packages.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+HERE="$(cd "$(dirname "$0")" && pwd)"
 apt-get update
-apt-get install -y bubblewrap software-properties-common
-if ! command -v python3.11 >/dev/null; then
+apt-get install -y --no-install-recommends bubblewrap util-linux iptables ca-certificates
+# The system python3 where it is 3.11 or newer (Ubuntu 24.04); deadsnakes where not (22.04).
+if python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  PY=python3
+  apt-get install -y --no-install-recommends python3-venv
+else
+  apt-get install -y --no-install-recommends software-properties-common
   add-apt-repository -y ppa:deadsnakes/ppa
   apt-get update
-  apt-get install -y python3.11 python3.11-venv
+  apt-get install -y --no-install-recommends python3.11 python3.11-venv
+  PY=python3.11
 fi
-python3.11 -m venv /autograder/source/.venv
-/autograder/source/.venv/bin/pip install pytest pytest-timeout pylint
+"$PY" -m venv {VENV}
+{VENV}/bin/pip install --no-cache-dir -c "$HERE/constraints.txt" pytest pytest-timeout pylint
 """
-RUN = """\
+RUN = f"""\
 #!/usr/bin/env bash
-# Grade /autograder/submission into /autograder/results/results.json.
+# Gradescope runs this as /autograder/run_autograder, from /autograder: grade
+# /autograder/submission with the kit in /autograder/source. Whatever happens,
+# /autograder/results/results.json is left behind for the student.
 set -uo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-PY="${KIT_PYTHON:-$HERE/.venv/bin/python}"
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+KIT="$ROOT/source"
+PY="${{KIT_PYTHON:-{VENV}/bin/python}}"
+RESULTS="$ROOT/results/results.json"
+LIMIT="${{KIT_TIME_LIMIT:-540}}"
+
+json_text() {{   # $1 as the inside of a JSON string: one line, \\ and " escaped
+  local s="${{1//\\\\/\\\\\\\\}}"; s="${{s//\\"/\\\\\\"}}"; printf '%s' "${{s//[$'\\t\\r\\n']/ }}"
+}}
+give_up() {{   # score 0, one line for the student, the reason for the instructor
+  local student="The autograder could not grade this submission: $1 Your code was not at fault; please tell your instructor. Score: 0 until it is regraded."
+  printf '{{"score": 0, "output": "%s", "tests": [], "extra_data": {{"notes": ["%s"]}}}}\\n' \\
+    "$(json_text "$student")" "$(json_text "$2")" > "$RESULTS"
+  echo "note: $2"
+  exit 0
+}}
+
 mkdir -p "$ROOT/results"
-cd "$HERE"
-"$PY" -m grader grade "$ROOT/submission" --format gradescope \\
-    --output "$ROOT/results/results.json"
+rm -f "$RESULTS"
+# Student code must neither read the kit (hidden tests) nor touch the results
+# (Gradescope's best practices): others get no access to either.
+chmod o= "$KIT" "$ROOT/results" 2>/dev/null || true
+cd "$KIT" 2>/dev/null || give_up "its files are missing." "no kit at $KIT: was the zip unpacked there?"
+[ -x "$PY" ] || give_up "its Python is missing." "no Python at $PY: did setup.sh run?"
+missing=$("$PY" -c 'import grader.grade, pytest, pytest_timeout' 2>&1) \\
+  || give_up "a part of it is missing." "the kit does not import: ${{missing##*$'\\n'}}"
+timeout --kill-after=15 "$LIMIT" "$PY" -m grader grade "$ROOT/submission" \\
+  --format gradescope --output "$RESULTS"
+status=$?
+if [ "$status" -ne 0 ]; then
+  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    reason="the grade took over $LIMIT s (KIT_TIME_LIMIT) and was stopped"
+  else
+    reason="the grader stopped with exit status $status"
+  fi
+  # Topics graded before it stopped are in results.json; the others say so.
+  if "$PY" -c 'import json, sys; json.load(open(sys.argv[1]))' "$RESULTS" 2>/dev/null; then
+    echo "note: $reason; results.json holds the topics graded before"
+  else
+    give_up "it stopped before any topic was graded." "$reason"
+  fi
+fi
+exit 0
 """
-INCLUDE = ("grader/*.py", "tests/*.py", "tests/hidden/*.py", "topics.toml", "pyproject.toml")
+INCLUDE = ("grader/*.py", "tests/*.py", "tests/hidden/*.py", "topics.toml", "pyproject.toml",
+           "constraints.txt")
 NEVER = ("solutions", "wrong", "alternatives", "kit")
 
 

@@ -18,7 +18,7 @@ GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "sco
                   "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py",
                   "export.py", "sandbox.py", "pylint_concurrency.py", "lint.py")
 TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
-TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk")
+TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk", "constraints.txt")
 STUDENT_MAKEFILE = """\
 # Your commands (Python 3.11+ needed; the first run sets up .venv):
 #   make check              test every topic in exercises/

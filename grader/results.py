@@ -2,15 +2,23 @@
 
 The schema (``--format json``)::
 
-    {"submission": str, "score": float, "max_score": float, "flags": [str],
+    {"submission": str, "score": float, "max_score": float, "flags": [str], "notes": [str],
      "topics": [{"topic": str, "score": float, "max_score": float,
                  "status": "graded|missing|error|timeout", "message": str,
                  "lint": [str],
                  "tests": [{"name": str, "status": "passed|failed|error|timeout|skipped",
                             "score": float, "max_score": float, "message": str}]}]}
 
-A test's score is its share of the topic's maximum (its points over the
-topic's total points), so the tests of a topic add up to the topic's score.
+A test's ``max_score`` is its share of the topic's maximum (its points over
+the topic's total points); a passed test scores all of it, any other none, so
+the tests of a topic add up to the topic's score to within its rounding (the
+topic's score is rounded to 2 places; no remainder is ever put on a test).
+
+``flags`` speak to the student about their files (a file ignored, an entry
+refused); ``notes`` are for the instructor only: what the scan saw in the
+source, result lines forged or machinery replaced, output cut, which
+confinement ran. Exports a student reads (feedback.md, Gradescope's
+``output``, the table of `make check`) show flags only.
 """
 
 from __future__ import annotations
@@ -70,9 +78,10 @@ class SubmissionResult:
 
     submission: str
     topics: list[TopicOutcome]
-    flags: list[str] = dataclasses.field(default_factory=list)
+    flags: list[str] = dataclasses.field(default_factory=list)    # shown to the student
     digest: str = ""
     seconds: float = 0.0
+    notes: list[str] = dataclasses.field(default_factory=list)    # for the instructor only
 
     @property
     def score(self) -> float:
@@ -88,7 +97,7 @@ class SubmissionResult:
         """The documented JSON form (no internal fields)."""
         return {
             "submission": self.submission, "score": self.score,
-            "max_score": self.max_score, "flags": list(self.flags),
+            "max_score": self.max_score, "flags": list(self.flags), "notes": list(self.notes),
             "topics": [{
                 "topic": t.topic, "score": t.score, "max_score": t.max_score,
                 "status": t.status, "message": t.message, "lint": list(t.lint),
@@ -106,7 +115,8 @@ class SubmissionResult:
                                [TestOutcome(**x) for x in t["tests"]],
                                lint=list(t.get("lint", [])))
                   for t in data["topics"]]
-        return cls(data["submission"], topics, list(data.get("flags", [])))
+        return cls(data["submission"], topics, list(data.get("flags", [])),
+                   notes=list(data.get("notes", [])))
 
 
 def topic_outcome(scored: TopicScore) -> TopicOutcome:
@@ -115,15 +125,14 @@ def topic_outcome(scored: TopicScore) -> TopicOutcome:
     total = sum(t.points for t in run.tests) or 1.0
     weight = run.topic.lint_weight if run.tests else 0.0
     share = scored.max_score * (1 - weight)
-    tests = [TestOutcome(t.name, t.status, round(share * t.earned / total, 4),
-                         round(share * t.points / total, 4), t.message)
+    tests = [TestOutcome(t.name, t.status, 0.0, round(share * t.points / total, 4), t.message)
              for t in run.tests]
     if weight:                         # the static checks' share shows as one more test
-        most = round(scored.max_score * weight, 4)
-        tests.append(TestOutcome(LINT_TEST, "failed" if run.lint else "passed",
-                                 0.0 if run.lint else most, most, "; ".join(run.lint)))
-    _settle(tests, "score", scored.score)
-    _settle(tests, "max_score", scored.max_score if tests else 0.0)
+        tests.append(TestOutcome(LINT_TEST, "failed" if run.lint else "passed", 0.0,
+                                 round(scored.max_score * weight, 4), "; ".join(run.lint)))
+    _settle(tests, scored.max_score if tests else 0.0)
+    for test in tests:
+        test.score = test.max_score if test.status == "passed" else 0.0
     message = run.message if run.status != "graded" else (
         "" if scored.complete else scored.first_failure)
     return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
@@ -131,11 +140,14 @@ def topic_outcome(scored: TopicScore) -> TopicOutcome:
                         run.topic.number, list(run.lint))
 
 
-def _settle(tests: list[TestOutcome], field: str, total: float) -> None:
-    """Put the rounding remainder on the last test that has some, so tests add up."""
-    holders = [t for t in tests if getattr(t, field) > 0]
+def _settle(tests: list[TestOutcome], total: float) -> None:
+    """Put the rounding remainder of the maxima on the last test that has one, so they add up.
+
+    Scores follow the maxima (a passed test earns its whole maximum), so a
+    remainder never shows as a passed test short of its points.
+    """
+    holders = [t for t in tests if t.max_score > 0]
     if not holders:
         return
-    remainder = round(total - sum(getattr(t, field) for t in tests), 4)
-    last = holders[-1]
-    setattr(last, field, round(getattr(last, field) + remainder, 4))
+    remainder = round(total - sum(t.max_score for t in tests), 4)
+    holders[-1].max_score = round(holders[-1].max_score + remainder, 4)

@@ -46,11 +46,6 @@ class TestResult:
     points: float
     message: str = ""
 
-    @property
-    def earned(self) -> float:
-        """The points the test earned: all of them if it passed, else none."""
-        return self.points if self.status == "passed" else 0.0
-
 
 @dataclasses.dataclass
 class TopicRun:
@@ -61,7 +56,7 @@ class TopicRun:
     tests: list[TestResult]
     message: str = ""
     seconds: float = 0.0
-    flags: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)  # for the instructor only
     output: str = ""
     lint: list[str] = dataclasses.field(default_factory=list)   # static checks' findings
 
@@ -100,11 +95,11 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         checking.start()
         outcome = _execute(run, topic, limit, confinement)
         checking.join()
-    tests, flags, status, output = outcome
+    tests, notes, status, output = outcome
     findings = checked[0] if checked else []
     seconds = time.monotonic() - started
     if confinement.note:
-        flags.append(confinement.note)
+        notes.append(confinement.note)
     if status == "timeout":
         for test in tests:
             if test.status == "failed" and test.message.startswith("this test never"):
@@ -112,11 +107,11 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
                 test.message = (f"the topic's tests were stopped after {limit:.0f} s while "
                                 "this test was running or waiting: something waits forever?")
         return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds,
-                        flags, output, findings)
+                        notes, output, findings)
     if not tests:
         return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds,
-                        flags, output, findings)
-    return TopicRun(topic, "graded", tests, "", seconds, flags, output, findings)
+                        notes, output, findings)
+    return TopicRun(topic, "graded", tests, "", seconds, notes, output, findings)
 
 
 @functools.lru_cache(maxsize=None)
@@ -161,7 +156,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
              ) -> tuple[list[TestResult], list[str], str, str]:
     """Run pytest on ``run`` confined, for at most ``limit`` s.
 
-    Returns the tests, the flags, the status and the output.
+    Returns the tests, the instructor's notes, the status and the output.
     """
     key = secrets.token_bytes(32)
     results_read, results_write = os.pipe()
@@ -213,11 +208,11 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
         process.wait()
     pump.join(5)
     reader.join(5)
-    tests, flags = _parse(lines, key)
+    tests, notes = _parse(lines, key)
     if output.cut:
-        flags.append(f"{topic.name}: output was {output.total:,} bytes; "
+        notes.append(f"{topic.name}: output was {output.total:,} bytes; "
                      f"{output.cut:,} were cut from the middle")
-    return tests, flags, status, output.text()
+    return tests, notes, status, output.text()
 
 
 def _read_lines(fd: int, into: list[str]) -> None:
@@ -260,9 +255,9 @@ class _CappedOutput:
 
 
 def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
-    """Collected tests with their outcome (grader.channel's rules), and flags."""
-    tests, flags, _ = read_results(lines, key)
-    return [TestResult(t["name"], t["status"], t["points"], t["message"]) for t in tests], flags
+    """Collected tests with their outcome (grader.channel's rules), and notes for the instructor."""
+    tests, notes, _ = read_results(lines, key)
+    return [TestResult(t["name"], t["status"], t["points"], t["message"]) for t in tests], notes
 
 
 def _collection_problem(output: str, topic: Topic) -> str:

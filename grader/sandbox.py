@@ -102,9 +102,13 @@ def wrap(command: list[str],  # pylint: disable=too-many-arguments,too-many-posi
 
 
 def _python_roots() -> list[Path]:
-    """The interpreter's installation and the virtual environment, read-only."""
-    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
-    return sorted(roots)
+    """The interpreter's installation and the virtual environment, read-only.
+
+    Both as named and as resolved: a venv reached through a symlink runs
+    under the name it was called by.
+    """
+    roots = {Path(sys.base_prefix), Path(sys.prefix)}
+    return sorted(roots | {root.resolve() for root in roots})
 
 
 def kill_everything(process: subprocess.Popen, marker: str) -> None:

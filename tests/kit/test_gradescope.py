@@ -1,0 +1,224 @@
+"""The Gradescope autograder zip, run the way Gradescope runs it.
+
+Gradescope unpacks the zip into /autograder/source, runs setup.sh, copies
+run_autograder to /autograder/run_autograder and runs that copy from
+/autograder with a bare environment. Here bubblewrap gives the script a
+real /autograder (a temporary folder bound there) on a root that holds the
+system and the Python the kit was installed with, and nothing of this
+checkout: the script has only the zip to go on. setup.sh itself is not run
+(it installs from apt and PyPI); /autograder/venv stands for the venv it
+makes, and its pins are checked against the ones the kit is tested with.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import export, gradescope, manifest
+
+ROOT = manifest.ROOT
+TOPICS = manifest.load()
+BWRAP = shutil.which("bwrap")
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _can_bind_autograder() -> bool:
+    if not BWRAP:
+        return False
+    probe = [BWRAP, *_system_binds(), "--tmpfs", "/autograder", "/usr/bin/true"]
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+def _system_binds() -> list[str]:
+    """The machine's system folders, read-only: what a Gradescope image has too."""
+    binds = []
+    for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
+        if os.path.exists(system):
+            binds += ["--ro-bind", system, system]
+    return binds
+
+
+needs_layout = pytest.mark.skipif(not _can_bind_autograder(), reason=(
+    "bubblewrap cannot make a private /autograder here; the real layout is not reproduced"))
+
+
+def unpack(tmp_path: Path) -> Path:
+    """The zip unpacked as Gradescope does; the folder that stands for /autograder."""
+    archive = gradescope.build(tmp_path / "autograder.zip")
+    autograder = tmp_path / "autograder"
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(autograder / "source")
+    shutil.copy(autograder / "source" / "run_autograder", autograder / "run_autograder")
+    (autograder / "run_autograder").chmod(0o755)
+    (autograder / "submission").mkdir()
+    return autograder
+
+
+def run_as_gradescope(autograder: Path, python: str | None = sys.executable,
+                      timeout: float = 300) -> tuple[dict, str]:
+    """Run /autograder/run_autograder from /autograder, bare environment; results and stdout."""
+    venv, base = Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()
+    command = [BWRAP, "--die-with-parent", "--proc", "/proc", "--dev", "/dev",
+               "--tmpfs", "/tmp", "--bind", str(autograder), "/autograder"]
+    command += _system_binds()
+    for path in sorted({venv, base}):
+        command += ["--ro-bind", str(path), str(path)]
+    if python:                      # what setup.sh would have made
+        command += ["--symlink", str(venv), "/autograder/venv"]
+    command += ["--clearenv", "--setenv", "PATH", PATH, "--setenv", "HOME", "/root",
+                "--chdir", "/autograder", "/autograder/run_autograder"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = autograder / "results" / "results.json"
+    assert results.exists(), done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads(results.read_text(encoding="utf-8")), done.stdout
+
+
+def copy_into(submission: Path, folder: str, notes_bait: str = "") -> None:
+    """Each topic's module from ``folder`` of the kit into the submission, one level down."""
+    (submission / "repo").mkdir()
+    for topic in TOPICS:
+        text = (ROOT / folder / topic.module_file).read_text(encoding="utf-8")
+        (submission / "repo" / topic.module_file).write_text(text + notes_bait,
+                                                             encoding="utf-8")
+
+
+@needs_layout
+@pytest.mark.timeout(600)
+def test_the_reference_solutions_get_full_marks_in_the_real_layout(tmp_path):
+    autograder = unpack(tmp_path)
+    copy_into(autograder / "submission", "solutions", "\nimport gc as _gc\n")
+    results, stdout = run_as_gradescope(autograder)
+    assert results["score"] == sum(t.points for t in TOPICS), results["output"]
+    tests = results["tests"]
+    assert {t["visibility"] for t in tests} == {"visible", "after_published"}
+    for test in tests:
+        assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        assert test["status"] == "passed" and test["score"] == test["max_score"], test
+    # The scan's note on `import gc` is for the instructor: stdout and extra_data, never output.
+    assert "garbage collector" not in results["output"]
+    assert any("garbage collector" in note for note in results["extra_data"]["notes"])
+    assert "garbage collector" in stdout
+    # Student code may read neither the kit (hidden tests) nor the results.
+    for private in (autograder / "source", autograder / "results"):
+        assert private.stat().st_mode & 0o007 == 0, oct(private.stat().st_mode)
+
+
+@needs_layout
+@pytest.mark.timeout(600)
+def test_the_stubs_get_zero_in_the_real_layout(tmp_path):
+    autograder = unpack(tmp_path)
+    copy_into(autograder / "submission", "exercises")
+    results, _ = run_as_gradescope(autograder)
+    assert results["score"] == 0
+    assert len({t["name"].split(":")[0] for t in results["tests"]}) == len(TOPICS)
+
+
+@needs_layout
+@pytest.mark.parametrize("breakage", ["no python", "grader crashes", "grader missing"])
+def test_a_broken_autograder_still_writes_results(tmp_path, breakage):
+    autograder = unpack(tmp_path)
+    copy_into(autograder / "submission", "solutions")
+    if breakage == "grader crashes":
+        (autograder / "source" / "grader" / "grade.py").write_text(
+            "raise RuntimeError('broken on purpose')\n", encoding="utf-8")
+    elif breakage == "grader missing":
+        shutil.rmtree(autograder / "source" / "grader")
+    results, stdout = run_as_gradescope(autograder, python=None if breakage == "no python"
+                                        else sys.executable)
+    assert results["score"] == 0 and results["tests"] == []
+    assert results["output"].startswith("The autograder could not grade this submission")
+    assert "not at fault" in results["output"]
+    why = {"no python": "no Python at /autograder/venv/bin/python",
+           "grader crashes": "broken on purpose", "grader missing": "No module named"}[breakage]
+    assert any(why in note for note in results["extra_data"]["notes"]), results
+    assert why in stdout and why not in results["output"]
+
+
+@needs_layout
+def test_a_grade_cut_short_keeps_the_topics_already_graded(tmp_path):
+    autograder = unpack(tmp_path)
+    copy_into(autograder / "submission", "solutions")
+    # The last topic's module hangs at import; the time limit stops the grade first.
+    last = TOPICS[-1].module_file
+    (autograder / "submission" / "repo" / last).write_text(
+        "import time\ntime.sleep(10 ** 6)\n", encoding="utf-8")
+    script = autograder / "run_autograder"
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text.replace('LIMIT="${KIT_TIME_LIMIT:-540}"', 'LIMIT=25'),
+                      encoding="utf-8")
+    results, stdout = run_as_gradescope(autograder)
+    by_topic = {}
+    for test in results["tests"]:
+        by_topic.setdefault(test["name"].split(":")[0], []).append(test)
+    assert all(t["status"] == "passed" for t in by_topic[TOPICS[0].name])
+    assert "not graded: the grader stopped" in by_topic[TOPICS[-1].name][0]["output"]
+    assert "took over 25 s" in stdout
+
+
+def test_the_zip_holds_the_kit_and_never_the_solutions(tmp_path):
+    archive = gradescope.build(tmp_path / "autograder.zip")
+    with zipfile.ZipFile(archive) as zipped:
+        names = set(zipped.namelist())
+        modes = {i.filename: i.external_attr >> 16 for i in zipped.infolist()}
+    assert {"setup.sh", "run_autograder", "grader/runner.py", "tests/hidden/test_countdown.py",
+            "topics.toml", "constraints.txt"} <= names
+    assert not any(n.startswith("solutions/") or "/wrong/" in n or "/kit/" in n for n in names)
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
+
+
+def test_the_scripts_name_the_kit_by_its_place_not_their_own():
+    # Gradescope runs a copy of run_autograder one level above the kit.
+    assert "$0" not in gradescope.RUN
+    assert 'KIT="$ROOT/source"' in gradescope.RUN
+    bash = shutil.which("bash")
+    for script in (gradescope.RUN, gradescope.SETUP):
+        assert subprocess.run([bash, "-n"], input=script, text=True, check=False).returncode == 0
+
+
+def pins(text: str) -> dict[str, str]:
+    """name -> version for each ``name==version`` line."""
+    return {m[1].lower(): m[2] for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.M)}
+
+
+def test_setup_installs_the_pins_the_kit_is_tested_with():
+    constraints = pins((ROOT / "constraints.txt").read_text(encoding="utf-8"))
+    assert {"pytest", "pytest-timeout", "pylint"} <= set(constraints)
+    for name, version in constraints.items():     # what this very run uses
+        assert importlib.metadata.version(name) == version, name
+    install = [line for line in gradescope.SETUP.splitlines() if "pip install" in line]
+    assert install and all('-c "$HERE/constraints.txt"' in line for line in install)
+    assert "deadsnakes" in gradescope.SETUP and "python3 -c" in gradescope.SETUP
+
+
+def test_a_passed_test_shows_its_full_points():
+    from grader import runner, scoring  # pylint: disable=import-outside-toplevel
+    from grader.results import topic_outcome  # pylint: disable=import-outside-toplevel
+    topic = TOPICS[0]
+    # 21 tests of one point, 10 passed: 10/21 of 10 = 4.7619..., shares of 0.4762.
+    tests = [runner.TestResult(f"t{i}", "passed" if i < 10 else "failed", 1.0)
+             for i in range(21)]
+    outcome = topic_outcome(scoring.score(runner.TopicRun(topic, "graded", tests)))
+    data = json.loads(export.gradescope(_one(outcome)))
+    for test in data["tests"]:
+        if test["status"] == "passed":
+            assert test["score"] == test["max_score"], test
+        else:
+            assert test["score"] == 0
+    assert sum(t["max_score"] for t in data["tests"]) == pytest.approx(topic.points)
+    assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]), abs=0.01)
+
+
+def _one(outcome):
+    from grader.results import SubmissionResult  # pylint: disable=import-outside-toplevel
+    return SubmissionResult("s", [outcome])
