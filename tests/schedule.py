@@ -432,7 +432,10 @@ class _Creation:
                 return
             if self._pending is None:
                 self._pending = me
-                self._cv.wait_for(lambda: self._pending is not me, self.PARTNER_WAIT)
+                # Longer than the schedule's hold: a thread that was not held
+                # (``quick``) still meets a partner released by the hold.
+                self._cv.wait_for(lambda: self._pending is not me,
+                                  self.PARTNER_WAIT + self._schedule.hold)
                 if self._pending is me:             # nobody came
                     self._pending = None
                 return
