@@ -1,16 +1,26 @@
-"""`make check`: the students' view - run topics, print a table, exit non-zero on failures."""
+"""`make check`: the students' view - run topics, print a table, exit non-zero on failures.
+
+``--classroom FILE`` also appends each topic's result, in the form GitHub
+Classroom's grading reporter reads, to FILE (the workflow's $GITHUB_OUTPUT):
+one line ``<topic>=<base64 of JSON>`` per topic. The JSON is a runner's
+result: ``{"version": 1, "status": "pass|fail|error", "max_score": float,
+"tests": [{"name", "status", "score", "message", "line_no"}]}``. The reporter
+adds up the tests' scores, so Classroom gets the kit's partial credit.
+"""
 
 from __future__ import annotations
 
 import argparse
+import base64
 import concurrent.futures
+import json
 import shutil
 import sys
 from pathlib import Path
 
 from grader import export, manifest, runner, scoring
 from grader.manifest import Topic
-from grader.results import SubmissionResult, topic_outcome
+from grader.results import SubmissionResult, TopicOutcome, topic_outcome
 
 
 def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
@@ -27,6 +37,30 @@ def as_result(name: str, scores: list[scoring.TopicScore]) -> SubmissionResult:
     return SubmissionResult(name, [topic_outcome(s) for s in scores])
 
 
+def classroom_result(topic: TopicOutcome) -> dict:
+    """One topic as a Classroom runner's result: its tests' scores add up to the topic's."""
+    if topic.complete:
+        status = "pass"
+    else:
+        status = "fail" if topic.status in ("graded", "timeout") else "error"
+    tests = [{"name": f"{topic.topic}: {test.name}",
+              "status": {"passed": "pass", "error": "error"}.get(test.status, "fail"),
+              "score": test.score, "message": test.message, "line_no": 0}
+             for test in topic.tests]
+    if not tests:                      # missing, or nothing could be collected
+        tests = [{"name": topic.topic, "status": status, "score": 0.0,
+                  "message": topic.message, "line_no": 0}]
+    return {"version": 1, "status": status, "max_score": topic.max_score, "tests": tests}
+
+
+def classroom_outputs(result: SubmissionResult) -> str:
+    """The $GITHUB_OUTPUT lines: ``<topic>=<base64 JSON>``, one per topic."""
+    return "".join(
+        f"{topic.topic}="
+        + base64.b64encode(json.dumps(classroom_result(topic)).encode()).decode() + "\n"
+        for topic in result.topics)
+
+
 def main(argv: list[str]) -> int:
     """Parse the ``check`` arguments, print the table; 0 only when every topic is complete."""
     parser = argparse.ArgumentParser(prog="python -m grader check",
@@ -37,6 +71,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hidden", action="store_true", help="also run hidden tests")
     parser.add_argument("--jobs", "-j", type=int, default=3,
                         help="topics run at once (their tests mostly wait: 3 suit 2 cores)")
+    parser.add_argument("--classroom", metavar="FILE", type=Path,
+                        help="also append each topic's GitHub Classroom runner result to FILE "
+                             "(the workflow's $GITHUB_OUTPUT)")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
     target = Path(args.target)
@@ -47,4 +84,7 @@ def main(argv: list[str]) -> int:
     result = as_result(target.name, scores)
     width = min(shutil.get_terminal_size((100, 20)).columns, 110)
     print(export.table(result, width=width))
+    if args.classroom:
+        with args.classroom.open("a", encoding="utf-8") as outputs:
+            outputs.write(classroom_outputs(result))
     return 0 if all(t.complete for t in result.topics) else 1

@@ -46,40 +46,58 @@ the same contract with other numbers, so solve the problem, not the test.
 """
 
 
-def classroom_workflow(topics: list[manifest.Topic]) -> str:
-    """A GitHub Classroom autograding workflow: one graded step per topic."""
-    steps, ids = [], []
-    for topic in topics:
-        step_id = topic.name.replace("_", "-")
-        ids.append(step_id)
-        steps.append(f"""\
-      - name: {topic.name}
-        id: {step_id}
-        uses: classroom-resources/autograding-command-grader@v1
+CLASSROOM_HEADER = """\
+# GitHub Classroom autograding. One step runs the kit's own check, exactly as
+# `make check` does (visible tests, the static concurrency checks, partial
+# credit), and hands each topic's result to the grading reporter, which adds
+# up the tests' points: Classroom records the score `make check` prints.
+# Editing the tests in Classroom's UI rewrites this file (see the kit's README).
+name: Autograding Tests
+on: [push, repository_dispatch]
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  run-autograding-tests:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
         with:
-          test-name: {topic.name}
-          setup-command: python -m pip install --quiet pytest pytest-timeout
-          command: python -m grader check --topics {topic.name}
-          timeout: 10
-          max-score: {topic.points:g}
-""")
-    runners = ",".join(ids)
-    results = "\n".join(f"          {i.upper()}_RESULTS: "
-                         f"\"${{{{steps.{i}.outputs.result}}}}\"" for i in ids)
-    return (
-        "# GitHub Classroom autograding: each topic passes (full points) or not.\n"
-        "name: Autograding Tests\n"
-        "on: [push, repository_dispatch]\n"
-        "permissions:\n  checks: write\n  actions: read\n  contents: read\n"
-        "jobs:\n  run-autograding-tests:\n    runs-on: ubuntu-latest\n"
-        "    if: github.actor != 'github-classroom[bot]'\n    steps:\n"
-        "      - uses: actions/checkout@v4\n"
-        "      - uses: actions/setup-python@v5\n        with:\n          python-version: '3.11'\n"
-        + "".join(steps)
-        + "      - name: Autograding Reporter\n"
-        "        uses: classroom-resources/autograding-grading-reporter@v1\n        env:\n"
-        + results + "\n        with:\n"
-        f"          runners: {runners}\n")
+          python-version: '3.11'
+      - name: Set up the kit
+        # What `make check` installs: pytest, pytest-timeout, pylint (the static checks).
+        run: python -m pip install --quiet -e '.[test]'
+      - name: Check the exercises
+        id: kit
+        timeout-minutes: 15
+        run: python -m grader check --classroom "$GITHUB_OUTPUT"
+      - name: Autograding Reporter
+        if: ${{ !cancelled() }}
+        uses: classroom-resources/autograding-grading-reporter@v1
+        env:
+"""
+
+
+def classroom_runner(topic: manifest.Topic) -> str:
+    """The reporter's runner id for ``topic`` (it reads the env var <ID>_RESULTS)."""
+    return topic.name.replace("_", "-")
+
+
+def classroom_workflow(topics: list[manifest.Topic]) -> str:
+    """The GitHub Classroom workflow: the kit's check, then a reporter runner per topic.
+
+    Classroom's command grader would give a step its whole ``max-score`` (an
+    integer) on exit 0 and nothing otherwise; the reporter instead sums the
+    ``score`` of every test in each runner's result, so `check --classroom`
+    writes those results itself, with the kit's fractional points.
+    """
+    env = "".join(f"          {classroom_runner(t).upper()}_RESULTS: "
+                  f"\"${{{{ steps.kit.outputs.{t.name} }}}}\"\n" for t in topics)
+    runners = ",".join(classroom_runner(t) for t in topics)
+    return CLASSROOM_HEADER + env + f"        with:\n          runners: {runners}\n"
 
 
 def build(dest: Path, root: Path = manifest.ROOT) -> Path:
