@@ -13,14 +13,17 @@ from __future__ import annotations
 import argparse
 import base64
 import concurrent.futures
+import decimal
 import json
+import math
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from grader import export, manifest, runner, scoring
 from grader.manifest import Topic
-from grader.results import SubmissionResult, TopicOutcome, topic_outcome
+from grader.results import SubmissionResult, topic_outcome
 
 
 def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
@@ -37,28 +40,45 @@ def as_result(name: str, scores: list[scoring.TopicScore]) -> SubmissionResult:
     return SubmissionResult(name, [topic_outcome(s) for s in scores])
 
 
-def classroom_result(topic: TopicOutcome) -> dict:
-    """One topic as a Classroom runner's result: its tests' scores add up to the topic's."""
-    if topic.complete:
-        status = "pass"
-    else:
-        status = "fail" if topic.status in ("graded", "timeout") else "error"
-    tests = [{"name": f"{topic.topic}: {test.name}",
-              "status": {"passed": "pass", "error": "error"}.get(test.status, "fail"),
-              "score": test.score, "message": test.message, "line_no": 0}
-             for test in topic.tests]
-    if not tests:                      # missing, or nothing could be collected
-        tests = [{"name": topic.topic, "status": status, "score": 0.0,
-                  "message": topic.message, "line_no": 0}]
-    return {"version": 1, "status": status, "max_score": topic.max_score, "tests": tests}
+def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:
+    """Each topic as a Classroom runner's result, its tests carrying the kit's points.
+
+    The reporter adds the tests' scores in order, in floating point, from 0.
+    Each score here is nudged by a few units in the last place so that this
+    running sum lands on the kit's own (decimal) total after every test: the
+    notice reads "Points 26.13/60", not 26.130000000000003, and full marks
+    stay 60 rather than 59.99999999999999.
+    """
+    results: dict[str, dict[str, Any]] = {}
+    running, exact = 0.0, decimal.Decimal(0)
+    for topic in result.topics:
+        if topic.complete:
+            status = "pass"
+        else:
+            status = "fail" if topic.status in ("graded", "timeout") else "error"
+        tests = []
+        for test in topic.tests:
+            exact += decimal.Decimal(str(test.score))
+            target = float(exact)
+            score = target - running
+            while running + score != target:
+                score = math.nextafter(score, math.inf if running + score < target else -math.inf)
+            running = target
+            tests.append({"name": f"{topic.topic}: {test.name}",
+                          "status": {"passed": "pass", "error": "error"}.get(test.status, "fail"),
+                          "score": score, "message": test.message, "line_no": 0})
+        if not tests:                  # missing, or nothing could be collected
+            tests = [{"name": topic.topic, "status": status, "score": 0.0,
+                      "message": topic.message, "line_no": 0}]
+        results[topic.topic] = {"version": 1, "status": status,
+                                "max_score": topic.max_score, "tests": tests}
+    return results
 
 
 def classroom_outputs(result: SubmissionResult) -> str:
     """The $GITHUB_OUTPUT lines: ``<topic>=<base64 JSON>``, one per topic."""
-    return "".join(
-        f"{topic.topic}="
-        + base64.b64encode(json.dumps(classroom_result(topic)).encode()).decode() + "\n"
-        for topic in result.topics)
+    return "".join(f"{name}=" + base64.b64encode(json.dumps(value).encode()).decode() + "\n"
+                   for name, value in classroom_results(result).items())
 
 
 def main(argv: list[str]) -> int:
