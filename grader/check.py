@@ -57,8 +57,9 @@ def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:
         else:
             status = "fail" if topic.status in ("graded", "timeout") else "error"
         tests = []
-        for test in topic.tests:
-            exact += decimal.Decimal(str(test.score))
+        shares = _shares(topic)
+        for test, share in zip(topic.tests, shares):
+            exact += share
             target = float(exact)
             score = target - running
             while running + score != target:
@@ -73,6 +74,19 @@ def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:
         results[topic.topic] = {"version": 1, "status": status,
                                 "max_score": topic.max_score, "tests": tests}
     return results
+
+
+def _shares(topic) -> list[decimal.Decimal]:
+    """Each test's score, with the topic's rounding put on the last that scored.
+
+    A passed test shows its whole share everywhere else; here the shares must
+    add up to the topic's score, which is rounded to 2 places.
+    """
+    shares = [decimal.Decimal(str(test.score)) for test in topic.tests]
+    scored = [i for i, share in enumerate(shares) if share]
+    if scored:
+        shares[scored[-1]] += decimal.Decimal(str(topic.score)) - sum(shares)
+    return shares
 
 
 def classroom_outputs(result: SubmissionResult) -> str:

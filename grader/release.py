@@ -69,7 +69,7 @@ jobs:
           python-version: '3.11'
       - name: Set up the kit
         # What `make check` installs: pytest, pytest-timeout, pylint (the static checks).
-        run: python -m pip install --quiet -e '.[test]'
+        run: python -m pip install --quiet -c constraints.txt -e '.[test]'
       - name: Check the exercises
         id: kit
         timeout-minutes: 15

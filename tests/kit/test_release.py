@@ -162,9 +162,11 @@ def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
     assert workflow["name"] == "Autograding Tests"
     assert list(workflow["jobs"]) == ["run-autograding-tests"]
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
-    # The set-up installs what `make check` installs (kit.mk: pip install -e '.[test]').
+    # The set-up installs what `make check` installs, at the same pins (kit.mk).
     setup = next(s for s in steps if "pip install" in s.get("run", ""))
-    assert "-e '.[test]'" in setup["run"]
+    assert "-c constraints.txt -e '.[test]'" in setup["run"]
+    assert "-c constraints.txt -e '.[test]'" in (here / "kit.mk").read_text("utf-8")
+    assert (here / "constraints.txt").is_file()
     assert "pylint" in (here / "pyproject.toml").read_text("utf-8")
     # A partly wrong countdown (target=countdown(...)), every other topic a stub.
     shutil.copy(manifest.ROOT / "tests/wrong/countdown/target_called.py",
