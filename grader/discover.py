@@ -313,20 +313,7 @@ def _zip_too_large(path: Path) -> str:
     records just before it), then its headers are counted, not parsed.
     """
     with path.open("rb") as handle:
-        size = handle.seek(0, os.SEEK_END)
-        start = max(0, size - (_END.size + 0xFFFF))
-        handle.seek(start)
-        tail = handle.read()
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or at + _END.size > len(tail):
-            return ""           # not found: zipfile says what is wrong
-        _, directory = _END.unpack_from(tail, at)
-        end = start + at
-        record = at - 20 - _END64.size
-        if record >= 0 and tail[at - 20:at - 16] == b"PK\x06\x07":
-            signature, directory64 = _END64.unpack_from(tail, record)
-            if signature == b"PK\x06\x06":
-                directory, end = directory64, start + record
+        end, directory = _zip_directory_span(handle)
         if directory > MAX_ZIP_DIRECTORY:
             return (f"the zip's directory is {directory:,} bytes, over the "
                     f"{MAX_ZIP_DIRECTORY:,}-byte limit")
@@ -342,6 +329,24 @@ def _zip_too_large(path: Path) -> str:
             return f"the zip lists over {MAX_ZIP_ENTRIES:,} entries"
         offset += _ENTRY.size + name + extra + comment
     return ""
+
+
+def _zip_directory_span(handle) -> tuple[int, int]:
+    """Where the zip's directory ends and its size in bytes; (0, 0) if not found."""
+    size = handle.seek(0, os.SEEK_END)
+    start = max(0, size - (_END.size + 0xFFFF))
+    handle.seek(start)
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _END.size > len(tail):
+        return 0, 0             # not found: zipfile says what is wrong
+    _, directory = _END.unpack_from(tail, at)
+    record = at - 20 - _END64.size
+    if record >= 0 and tail[at - 20:at - 16] == b"PK\x06\x07":
+        signature, directory64 = _END64.unpack_from(tail, record)
+        if signature == b"PK\x06\x06":
+            return start + record, directory64
+    return start + at, directory
 
 
 def _check_source(topic: Topic, submission: Submission) -> None:
