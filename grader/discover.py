@@ -57,6 +57,7 @@ MAX_FILE = 1 << 20            # 1 MiB per topic file
 # thousand. The time bound is for slow disks and network mounts.
 MAX_ENTRIES = 200_000
 MAX_SECONDS = 10.0
+STOPPED = "the search for topic files stopped"     # the flag a bounded walk raises
 # A zip lists its .git and virtualenvs too (skipped, but listed), so it may
 # hold more. zipfile loads a zip's whole directory before anything is read:
 # about 9 us and 600 bytes an entry, so 500,000 entries is 4 s and 300 MB.
@@ -119,9 +120,12 @@ def find(path: Path, topics: list[Topic], name: str | None = None) -> Submission
             if topic.name in submission.files:
                 _check_source(topic, submission)
         if not submission.files and not submission.problems:
+            stopped = any(f.startswith(STOPPED) for f in submission.flags)
             submission.error = ("no topic file found (looked for "
                                 + ", ".join(t.module_file for t in topics)
-                                + " and their .ipynb notebooks)")
+                                + " and their .ipynb notebooks"
+                                + (", until the search stopped at its limit)" if stopped
+                                   else ")"))
     return submission
 
 
@@ -158,7 +162,7 @@ def _take(submission: Submission, topic: Topic, where: str, depth: int,
 
 
 def _too_big(where: str, size: str) -> str:
-    return f"{where} is {size}: over the {MAX_FILE:,}-byte (1 MiB) limit, not graded"
+    return f"{where} is {size}: over the 1 MiB limit ({MAX_FILE:,} bytes), not graded"
 
 
 def _read_capped(path: Path) -> bytes:
@@ -235,7 +239,7 @@ def _walk(root: Path, by_file: dict[str, tuple[Topic, Submission]],
                         limit = (f"{MAX_ENTRIES:,} entries" if seen > MAX_ENTRIES
                                  else f"{MAX_SECONDS:g} seconds")
                         submission.flags.append(
-                            f"the search for topic files stopped at its {limit} limit, in "
+                            f"{STOPPED} at its {limit} limit, in "
                             f"{_rel(here, root)}: what is there, beside it or deeper was "
                             "not looked at")
                         return
