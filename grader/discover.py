@@ -11,17 +11,22 @@ Limits, each costing only what it limits:
 * a topic file over ``MAX_FILE`` (1 MiB) costs its topic, with a message
   naming the file and the limit; reads are capped at ``MAX_FILE + 1`` bytes
   whatever a file's size or a zip entry's header says;
-* folders that never hold the student's work are not searched: version
-  control (``.git``), virtualenvs (``.venv``, ``venv``, any folder holding a
-  ``pyvenv.cfg``), installed packages (``site-packages``, ``node_modules``)
-  and caches (``__pycache__``, ``.pytest_cache``...) - a ``countdown.py`` in
-  a virtualenv's site-packages is somebody else's;
+* folders that never hold the student's work are not searched, at any
+  depth: version control (``.git``), virtualenvs (``.venv``, ``venv``),
+  installed packages (``site-packages``, ``node_modules``) and caches
+  (``__pycache__``, ``.pytest_cache``...) - a ``countdown.py`` in a
+  virtualenv's site-packages is somebody else's. A virtualenv of another
+  name is not skipped whole (a student may have made one in their project
+  folder), but its site-packages is;
 * the folder walk goes breadth first and stops after ``MAX_ENTRIES`` entries
   or ``MAX_SECONDS``; what was found is kept (every level above the one it
   stopped in was searched whole) and a flag says where it stopped;
 * a zip is read from its directory: only topic entries are opened, so a zip
   bomb in any other entry costs nothing; a zip listing over
-  ``MAX_ZIP_ENTRIES`` entries is refused before its directory is loaded.
+  ``MAX_ZIP_ENTRIES`` entries (or a directory over ``MAX_ZIP_DIRECTORY``
+  bytes) is refused before zipfile loads its directory - loading it is the
+  one cost a zip's size drives; unsafe entries are flagged, the first
+  ``MAX_UNSAFE_FLAGS`` by name.
 
 Symlinks are never followed; unsafe zip entries (absolute paths, ``..``,
 drive letters, symlinks) are refused with a flag; a file that is not UTF-8
