@@ -93,13 +93,16 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         checking = threading.Thread(target=lambda: checked.append(lint.findings(
             source, topic.name)), daemon=True)
         checking.start()
-        outcome = _execute(run, topic, limit, confinement)
+        with sandbox.grading_user(confinement, run) as user:
+            outcome = _execute(run, topic, limit, confinement, user)
         checking.join()
     tests, notes, status, output = outcome
     findings = checked[0] if checked else []
     seconds = time.monotonic() - started
     if confinement.note:
         notes.append(confinement.note)
+    if user is not None:
+        notes.extend(f for f in user.flags if f not in notes)
     if status == "timeout":
         for test in tests:
             if test.status == "failed" and test.message.startswith("this test never"):
@@ -152,7 +155,7 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
 
 # One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
 def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals
-             confinement: sandbox.Confinement
+             confinement: sandbox.Confinement, user: sandbox.GradingUser | None = None
              ) -> tuple[list[TestResult], list[str], str, str]:
     """Run pytest on ``run`` confined, for at most ``limit`` s.
 
@@ -171,10 +174,12 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
                "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
                "--target", str(run / "submission"), "--basetemp", basetemp,
                "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
-    command = sandbox.wrap(command, readonly=[run / "tests", run / "submission",
-                                              run / "lib", run / "pyproject.toml"],
-                           writable=[run / "work"], cwd=run / "work",
-                           cpu_seconds=int(limit * 2) + 5, confinement=confinement)
+    readonly = [run / "tests", run / "submission", run / "lib", run / "pyproject.toml"]
+    if user is not None:        # the run's uid reads its own folder only; other runs' stay closed
+        sandbox.hand_over(run, user, readonly, [run / "work"])
+    command = sandbox.wrap(command, readonly=readonly, writable=[run / "work"],
+                           cwd=run / "work", cpu_seconds=int(limit * 2) + 5,
+                           confinement=confinement, user=user)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
            "PYTHONPATH": str(run / "lib"), "PYTHONDONTWRITEBYTECODE": "1",
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": str(run / "work"),
