@@ -172,11 +172,9 @@ def wrap(command: list[str],  # pylint: disable=too-many-arguments,too-many-posi
 def _python_roots() -> list[Path]:
     """The interpreter's installation and the virtual environment, read-only.
 
-    Both as named and as resolved: a venv reached through a symlink runs
-    under the name it was called by.
+    Both as named and as resolved: sys.executable may reach the venv through a symlink.
     """
-    roots = {Path(sys.base_prefix), Path(sys.prefix)}
-    return sorted(roots | {root.resolve() for root in roots})
+    return sorted(_python_paths())
 
 
 # ---------------------------------------------------------------- a grading user per run
@@ -393,6 +391,12 @@ def _network_flags() -> tuple[str, ...]:
     if problems:
         return (f"network not cut for the grading user: {'; '.join(problems)}",)
     return ()
+
+
+def reset() -> None:
+    """Forget what was probed and prepared (tests change PATH and KIT_PROTECT between runs)."""
+    for cached in (available, _closed_kit, _network_flags):
+        cached.cache_clear()
 
 
 def kill_everything(process: subprocess.Popen, marker: str) -> None:
