@@ -13,16 +13,20 @@ $(DEV_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	@touch $@
 
-# Debian packages the grader uses: bubblewrap confines student code. Installed
+# Debian packages the grader uses: bubblewrap confines student code; iptables
+# cuts the grading users off the network where bubblewrap cannot run. Installed
 # when we can (root with apt-get); otherwise the grader falls back to weaker
 # isolation and says so in every report's flags.
 SYSTEM_STAMP := $(VENV)/.kit-system
 $(SYSTEM_STAMP): | $(STAMP)
-	@if ! command -v bwrap >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	if [ "$$(id -u)" = 0 ]; then command -v iptables >/dev/null 2>&1 || missing="$$missing iptables"; fi; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "note: bubblewrap is not installed; grading falls back to weaker isolation"; \
+	    echo "note:$$missing not installed; grading falls back to weaker isolation"; \
 	  fi; \
 	fi
 	@touch $@
