@@ -1,4 +1,4 @@
-"""Confine a topic's test process: limits, namespaces, a user of its own, and a kill that reaches every child.
+"""Confine a topic's test process: limits, namespaces, a user of its own, a kill for all.
 
 With bubblewrap (``bwrap``) the process gets new PID, network, IPC and UTS
 namespaces, a read-only view of the system and of the Python it runs on, a
@@ -119,7 +119,7 @@ def _works(command: list[str]) -> bool:
 
 
 def _drop(setpriv: str, uid: int, gid: int) -> list[str]:
-    """setpriv(1) switching to ``uid``/``gid`` for good: no groups, capabilities or new privileges."""
+    """setpriv(1) switching to ``uid``/``gid`` for good: no groups, capabilities, new privileges."""
     return [setpriv, f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
             "--inh-caps=-all", "--no-new-privs", "--"]
 
@@ -342,7 +342,7 @@ def protected_paths() -> list[Path]:
 def _python_paths() -> set[Path]:
     """The Python installation and the virtual environment, as named and as resolved."""
     keep = set()
-    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix):
         keep |= {Path(os.path.abspath(prefix)), Path(prefix).resolve()}
     return keep
 
