@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kitsupport import path_without
 
 from grader import export, gradescope, manifest
 
@@ -65,17 +66,23 @@ def unpack(tmp_path: Path) -> Path:
 
 
 def run_as_gradescope(autograder: Path, python: str | None = sys.executable,
-                      timeout: float = 300) -> tuple[dict, str]:
-    """Run /autograder/run_autograder from /autograder, bare environment; results and stdout."""
+                      timeout: float = 300, path: str = PATH) -> tuple[dict, str]:
+    """Run /autograder/run_autograder from /autograder, bare environment; results and stdout.
+
+    ``path`` is the PATH the script gets (one without bwrap and unshare plays
+    a Docker container whose seccomp profile refuses namespaces).
+    """
     venv, base = Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()
+    # /tmp and /dev/shm open to every user (mode 1777), as in a Docker container.
     command = [BWRAP, "--die-with-parent", "--proc", "/proc", "--dev", "/dev",
-               "--tmpfs", "/tmp", "--bind", str(autograder), "/autograder"]
+               "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
+               "--bind", str(autograder), "/autograder"]
     command += _system_binds()
-    for path in sorted({venv, base}):
-        command += ["--ro-bind", str(path), str(path)]
+    for folder in sorted({venv, base} | {Path(p) for p in path.split(":") if p.startswith("/tmp")}):
+        command += ["--ro-bind", str(folder), str(folder)]
     if python:                      # what setup.sh would have made
         command += ["--symlink", str(venv), "/autograder/venv"]
-    command += ["--clearenv", "--setenv", "PATH", PATH, "--setenv", "HOME", "/root",
+    command += ["--clearenv", "--setenv", "PATH", path, "--setenv", "HOME", "/root",
                 "--chdir", "/autograder", "/autograder/run_autograder"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -112,6 +119,42 @@ def test_the_reference_solutions_get_full_marks_in_the_real_layout(tmp_path):
     # Student code may read neither the kit (hidden tests) nor the results.
     for private in (autograder / "source", autograder / "results"):
         assert private.stat().st_mode & 0o007 == 0, oct(private.stat().st_mode)
+
+
+FORGER = """
+import pathlib as _pathlib
+for _target, _text in (("/autograder/run_autograder", "\\necho '{\\"score\\": 60}' > /autograder/results/results.json\\n"),
+                       ("/autograder/results/results.json", '{"score": 60, "output": "forged"}')):
+    try:
+        with open(_target, "a") as _handle:
+            _handle.write(_text)
+    except OSError:
+        pass
+try:
+    _stolen = _pathlib.Path("/autograder/source/tests/hidden/test_pool_async.py").read_text()
+except OSError:
+    _stolen = ""
+if _stolen:
+    raise SystemExit("read the hidden tests: " + _stolen[:200])
+"""
+
+
+@needs_layout
+@pytest.mark.timeout(600)
+def test_without_namespaces_student_code_can_neither_forge_nor_read_the_kit(tmp_path):
+    # Docker's default seccomp profile refuses bwrap and unshare; a PATH without
+    # them gives the grader the same choice: a grading user of its own.
+    autograder = unpack(tmp_path)
+    copy_into(autograder / "submission", "solutions")
+    countdown = autograder / "submission" / "repo" / "countdown.py"
+    countdown.write_text(countdown.read_text(encoding="utf-8") + FORGER, encoding="utf-8")
+    script = (autograder / "run_autograder").read_text(encoding="utf-8")
+    results, stdout = run_as_gradescope(autograder, path=path_without(("bwrap", "unshare")))
+    assert results["score"] == sum(t.points for t in TOPICS), results
+    assert "forged" not in json.dumps(results)
+    assert (autograder / "run_autograder").read_text(encoding="utf-8") == script
+    assert any("grading user" in note or "uid" in note for note in results["extra_data"]["notes"])
+    assert "note:" in stdout
 
 
 @needs_layout

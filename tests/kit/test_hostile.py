@@ -97,7 +97,7 @@ CASES = {
 def test_hostile_code_costs_only_its_topic(tmp_path, name, mode):
     code, expected = CASES[name]
     result, countdown = submit(tmp_path, code)
-    assert countdown.score == expected, (name, mode, countdown.message, result.flags)
+    assert countdown.score == expected, (name, mode, countdown.message, result.notes)
     if "patches" in name:
         assert any("imports" in f for f in result.notes), result.notes
 
@@ -178,7 +178,7 @@ except OSError:
         listener.join(5)
         server.close()
     assert countdown.score == 10, (mode, countdown.message)
-    assert not any("network not cut" in f for f in result.flags), result.flags
+    assert not any("network not cut" in f for f in result.notes), result.notes
     assert canary.read_text(encoding="utf-8") == "keep me"
     assert (ROOT / "topics.toml").exists()
     assert not connections

@@ -124,4 +124,4 @@ def test_without_a_firewall_the_report_says_the_network_is_open(tmp_path, monkey
     if found.kind != "uid":
         pytest.skip("a grading user needs a root grader")
     result = grade_countdown(tmp_path, SOLUTION)
-    assert any(f.startswith("network not cut") for f in result.flags), result.flags
+    assert any(f.startswith("network not cut") for f in result.notes), result.notes
