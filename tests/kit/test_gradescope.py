@@ -265,3 +265,44 @@ def test_a_passed_test_shows_its_full_points():
 def _one(outcome):
     from grader.results import SubmissionResult  # pylint: disable=import-outside-toplevel
     return SubmissionResult("s", [outcome])
+
+
+FAKE_PYTHON = """#!/bin/sh
+# A stand-in python3: its version check says FAKE_OLD; -m venv makes a pip that logs.
+echo "$(basename "$0") $*" >> /autograder/log
+case "$1" in
+  -c) [ -z "$FAKE_OLD" ] || [ "$(basename "$0")" != python3 ] ;;
+  -m) mkdir -p "$3/bin" && printf '#!/bin/sh\\necho "pip $*" >> /autograder/log\\n' \\
+        > "$3/bin/pip" && chmod +x "$3/bin/pip" ;;
+esac
+"""
+LOGGER = '#!/bin/sh\necho "$(basename "$0") $*" >> /autograder/log\n'
+
+
+@needs_layout
+@pytest.mark.parametrize("system_python", ["3.12", "3.10"])
+def test_setup_uses_the_system_python_only_when_it_is_new_enough(tmp_path, system_python):
+    autograder = unpack(tmp_path)
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    for name, text in (("python3", FAKE_PYTHON), ("python3.11", FAKE_PYTHON),
+                       ("apt-get", LOGGER), ("add-apt-repository", LOGGER)):
+        (fake / name).write_text(text, encoding="utf-8")
+        (fake / name).chmod(0o755)
+    command = [BWRAP, "--die-with-parent", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+               *_system_binds(), "--bind", str(autograder), "/autograder",
+               "--ro-bind", str(fake), "/fake", "--clearenv", "--setenv", "PATH",
+               "/fake:" + PATH, "--setenv", "FAKE_OLD", "1" if system_python == "3.10" else "",
+               "--chdir", "/autograder", "bash", "/autograder/source/setup.sh"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    log = (autograder / "log").read_text(encoding="utf-8")
+    pip = [line for line in log.splitlines() if line.startswith("pip install")]
+    assert pip == ["pip install --no-cache-dir -c /autograder/source/constraints.txt "
+                   "pytest pytest-timeout pylint"], log
+    assert "bubblewrap" in log and "iptables" in log
+    if system_python == "3.12":
+        assert "python3 -m venv /autograder/venv" in log and "deadsnakes" not in log
+    else:
+        assert "add-apt-repository -y ppa:deadsnakes/ppa" in log
+        assert "python3.11 -m venv /autograder/venv" in log
