@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader import export, manifest, runner, scoring
+from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import SubmissionResult, topic_outcome
 
@@ -55,7 +56,8 @@ def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:
         if topic.complete:
             status = "pass"
         else:
-            status = "fail" if topic.status in ("graded", "timeout") else "error"
+            ran = topic.status in (TopicStatus.GRADED, TopicStatus.TIMEOUT)
+            status = "fail" if ran else "error"
         tests = []
         shares = _shares(topic)
         for test, share in zip(topic.tests, shares):
@@ -66,7 +68,8 @@ def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:
                 score = math.nextafter(score, math.inf if running + score < target else -math.inf)
             running = target
             tests.append({"name": f"{topic.topic}: {test.name}",
-                          "status": {"passed": "pass", "error": "error"}.get(test.status, "fail"),
+                          "status": {Status.PASSED: "pass", Status.ERROR: "error"}.get(
+                              test.status, "fail"),
                           "score": score, "message": test.message, "line_no": 0})
         if not tests:                  # missing, or nothing could be collected
             tests = [{"name": topic.topic, "status": status, "score": 0.0,

@@ -13,6 +13,7 @@ import textwrap
 from typing import Iterable
 from xml.etree import ElementTree
 
+from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import LINT_TEST, SubmissionResult, TopicOutcome
 
@@ -24,7 +25,8 @@ def status_word(topic: TopicOutcome) -> str:
     """The one-word verdict the table and feedback.md show for ``topic``."""
     if topic.complete:
         return "PASS"
-    return {"missing": "MISSING", "error": "ERROR", "timeout": "TIMEOUT"}.get(topic.status, "FAIL")
+    return {TopicStatus.MISSING: "MISSING", TopicStatus.ERROR: "ERROR",
+            TopicStatus.TIMEOUT: "TIMEOUT"}.get(topic.status, "FAIL")
 
 
 def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> str:
@@ -70,7 +72,7 @@ def gradescope(result: SubmissionResult) -> str:
             tests.append({
                 "name": f"{topic.topic}: {name}" + (" (hidden)" if test.hidden else ""),
                 "score": test.score, "max_score": test.max_score,
-                "status": "passed" if test.status == "passed" else "failed",
+                "status": "passed" if test.status == Status.PASSED else "failed",
                 "output": test.message,
                 "visibility": "after_published" if test.hidden else "visible",
             })
@@ -89,8 +91,8 @@ def junit(result: SubmissionResult) -> str:
     """JUnit XML: a testsuite per topic, a testcase per test."""
     root = ElementTree.Element("testsuites", name=result.submission)
     for topic in result.topics:
-        failures = sum(t.status in ("failed", "timeout") for t in topic.tests)
-        errors = sum(t.status == "error" for t in topic.tests) + (not topic.tests)
+        failures = sum(t.status in (Status.FAILED, Status.TIMEOUT) for t in topic.tests)
+        errors = sum(t.status == Status.ERROR for t in topic.tests) + (not topic.tests)
         suite = ElementTree.SubElement(root, "testsuite", name=topic.topic,
                                        tests=str(max(1, len(topic.tests))),
                                        failures=str(failures), errors=str(errors),
@@ -102,11 +104,11 @@ def junit(result: SubmissionResult) -> str:
         for test in topic.tests:
             case = ElementTree.SubElement(suite, "testcase", name=test.name,
                                           classname=topic.topic)
-            if test.status in ("failed", "timeout"):
+            if test.status in (Status.FAILED, Status.TIMEOUT):
                 ElementTree.SubElement(case, "failure", message=test.message)
-            elif test.status == "error":
+            elif test.status == Status.ERROR:
                 ElementTree.SubElement(case, "error", message=test.message)
-            elif test.status == "skipped":
+            elif test.status == Status.SKIPPED:
                 ElementTree.SubElement(case, "skipped", message=test.message)
     return ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
 
@@ -139,10 +141,10 @@ def feedback_markdown(result: SubmissionResult, topics: list[Topic] | None = Non
     for topic in result.topics:
         lines += [f"## {topic.topic}: {status_word(topic)} "
                   f"({topic.score:g} / {topic.max_score:g})", ""]
-        if topic.status != "graded":
+        if topic.status != TopicStatus.GRADED:
             lines += [topic.message, ""]
-        passed = [t for t in topic.tests if t.status == "passed"]
-        failed = [t for t in topic.tests if t.status != "passed"]
+        passed = [t for t in topic.tests if t.status == Status.PASSED]
+        failed = [t for t in topic.tests if t.status != Status.PASSED]
         if passed:
             lines.append(f"Passed: {len(passed)} of {len(topic.tests)} tests.")
         for test in failed:

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from grader import discover, export, manifest, runner, scan, scoring
+from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import SubmissionResult, TopicOutcome, topic_outcome
 
@@ -69,7 +70,7 @@ class _Grading:
 
     def result(self) -> SubmissionResult:
         """The result so far: topics not done yet say that they were not graded."""
-        outcomes = [self.outcomes.get(t.name) or _refused(t, "error", NOT_DONE)
+        outcomes = [self.outcomes.get(t.name) or _refused(t, TopicStatus.ERROR, NOT_DONE)
                     for t in self.topics]
         return SubmissionResult(self.submission.name, outcomes, _unique(self.flags),
                                 self.submission.digest, time.monotonic() - self.started,
@@ -81,11 +82,11 @@ def _grade_topic(grading: _Grading, topic: Topic, *, cache, timeout: float | Non
     """One topic's outcome: refused, lent by the cache, or run."""
     submission = grading.submission
     if submission.error:
-        return _refused(topic, "error", submission.error)
+        return _refused(topic, TopicStatus.ERROR, submission.error)
     if topic.name in submission.problems:
-        return _refused(topic, "error", submission.problems[topic.name])
+        return _refused(topic, TopicStatus.ERROR, submission.problems[topic.name])
     if topic.name not in submission.files:
-        return _refused(topic, "missing", f"{topic.module_file} was not found in the "
+        return _refused(topic, TopicStatus.MISSING, f"{topic.module_file} was not found in the "
                                           "submission")
     source = submission.files[topic.name]
     digest = hashlib.sha256(topic.name.encode() + b"\0" + source).hexdigest()
@@ -96,7 +97,7 @@ def _grade_topic(grading: _Grading, topic: Topic, *, cache, timeout: float | Non
     run = runner.run_topic(topic, source=source, hidden=True, timeout=timeout, confine=confine)
     grading.notes.extend(run.notes)
     outcome = topic_outcome(scoring.score(run))
-    if cache is not None and run.status == "graded":
+    if cache is not None and run.status == TopicStatus.GRADED:
         cache.remember(digest, outcome, run.notes)
     return outcome
 
@@ -105,7 +106,7 @@ NOT_DONE = ("not graded: the grader stopped before this topic was done (a time l
             "or a crash); ask your instructor to regrade")
 
 
-def _refused(topic: Topic, status: str, message: str) -> TopicOutcome:
+def _refused(topic: Topic, status: TopicStatus, message: str) -> TopicOutcome:
     return TopicOutcome(topic.name, topic.title, 0.0, topic.points, status, message, [],
                         topic.hints)
 

@@ -90,10 +90,10 @@ def kit_grade(topic, points, limit, files, lint_weight=0.0):
     if module is None or not kit_can_run():
         print(f"{topic}: 0 of {points:g} points.")
         return 0.0
-    read_results, topic_score = kit_channel(files)
-    tests, notes, lint, status = kit_results(topic, files, module, limit, read_results)
-    score = topic_score(points, [(test["points"], test["status"]) for test in tests], status,
-                        lint_weight=lint_weight, findings=bool(lint))
+    channel = kit_channel(files)
+    tests, notes, lint, status = kit_results(topic, files, module, limit, channel)
+    score = channel.topic_score(points, [(test["points"], test["status"]) for test in tests],
+                                status, lint_weight=lint_weight, findings=bool(lint))
     kit_report(topic, tests, status, score, points)
     if lint:
         print("The static concurrency checks found" + ("" if lint_weight else " (feedback "
@@ -137,8 +137,8 @@ def kit_can_run():
     return not missing
 
 
-def kit_run(topic, files, module, limit):
-    """Run the tests in a subprocess, in a folder laid out like grader.runner's.
+def kit_run(topic, files, module, limit, channel):
+    """Run the tests in a subprocess, in the run folder of grader.channel.
 
     Returns (signed result lines, key, "graded" | "timeout" | "error", output).
     """
@@ -146,11 +146,11 @@ def kit_run(topic, files, module, limit):
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic}-",
                                      ignore_cleanup_errors=True) as scratch:
         root = Path(scratch)
-        for name, text in {**files, f"submission/{topic}.py": module}.items():
+        for name, text in {**files, f"{channel.SUBMISSION}/{topic}.py": module}.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
-        (root / "work").mkdir()
-        status = kit_execute(root, key, limit)
+        (root / channel.WORK).mkdir()
+        status = kit_execute(root, key, limit, channel)
         lines = (root / "results").read_text(encoding="utf-8", errors="replace").splitlines()
         with open(root / "output", "rb") as handle:
             head = handle.read(4000)
@@ -159,7 +159,7 @@ def kit_run(topic, files, module, limit):
     return lines, key, status, output
 
 
-def kit_execute(root, key, limit):
+def kit_execute(root, key, limit, channel):
     """Run pytest on root/tests, confined to ``limit`` seconds; its output goes to a file.
 
     Like grader.runner: the grader's plugin signs each result with ``key``
@@ -170,20 +170,15 @@ def kit_execute(root, key, limit):
     key_read, key_write = os.pipe()
     os.write(key_write, key.hex().encode())
     os.close(key_write)
-    tests = sorted(str(path) for path in (root / "tests").rglob("test_*.py"))
-    command = [sys.executable, "-m", "pytest", "-p", "pytest_timeout",
-               "-p", "grader.pytest_plugin", "-c", str(root / "pyproject.toml"),
-               "--rootdir", str(root), "-q", "--no-header", "--assert=plain",
-               "--target", str(root / "submission"), "--basetemp", str(root / "work" / ".tmp"),
-               "--results-fd", str(results), "--key-fd", str(key_read),
-               "--lint-file", str(next((root / "submission").glob("*.py"))), *tests]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-           "PYTHONPATH": str(root / "lib"), "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": str(root / "work")}
+    work = root / channel.WORK
+    command = channel.pytest_command(
+        sys.executable, root, results_fd=results, key_fd=key_read,
+        basetemp=str(work / ".tmp"), lint_file=next((root / channel.SUBMISSION).glob("*.py")))
+    env = channel.child_env(root, os.environ.get("PATH", "/usr/bin:/bin"))
     status = "graded"
     try:
         with open(root / "output", "wb") as output, subprocess.Popen(
-                command, cwd=root / "work", env=env, stdin=subprocess.DEVNULL, stdout=output,
+                command, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, pass_fds=(results, key_read),
                 start_new_session=True) as process:
             try:
@@ -205,41 +200,29 @@ def kit_execute(root, key, limit):
 
 
 def kit_channel(files):
-    """grader.channel's read_results and topic_score, loaded from its text among ``files``.
+    """grader.channel, the run protocol, loaded from its text among ``files``.
 
-    The kernel has no grader package. The rules for reading results and for
-    scoring live in that file only, so a test cell and ``python -m grader
-    grade`` cannot disagree.
+    The kernel has no grader package. The rules for laying out and running
+    the tests, reading their results and scoring live in that file only, so a
+    test cell and ``python -m grader grade`` cannot disagree.
     """
-    channel = types.ModuleType("kit_channel")
+    namespace = {"__name__": "kit_channel"}
     source = files["lib/grader/channel.py"]
-    exec(compile(source, "grader/channel.py", "exec"), channel.__dict__)  # pylint: disable=exec-used
-    return channel.__dict__["read_results"], channel.__dict__["topic_score"]
+    exec(compile(source, "grader/channel.py", "exec"), namespace)  # pylint: disable=exec-used
+    return types.SimpleNamespace(**namespace)
 
 
-def kit_results(topic, files, module, limit, read_results):
+def kit_results(topic, files, module, limit, channel):
     """Run the tests on ``module``: (tests, notes, static findings, status).
 
-    ``read_results`` is grader.channel's, as kit_channel loaded it.
+    ``channel`` is grader.channel, as kit_channel loaded it.
     """
-    lines, key, status, output = kit_run(topic, files, module, limit)
-    tests, notes, lint = read_results(lines, key)
-    status = kit_status(tests, status, limit)
+    lines, key, run, output = kit_run(topic, files, module, limit, channel)
+    tests, notes, lint = channel.read_results(lines, key)
+    status = channel.settle(tests, run, limit)
     if status == "error":
-        notes.insert(0, kit_problem(output, topic))
+        notes.insert(0, channel.collection_problem(output, f"test_{topic}.py", topic))
     return tests, notes, lint, status
-
-
-def kit_status(tests, status, limit):
-    """The run's status as grader.runner gives it; stopped tests are marked as timed out."""
-    if status == "timeout":
-        for test in tests:
-            if test["status"] == "failed" and test["message"].startswith("this test never"):
-                test["status"] = "timeout"
-                test["message"] = (f"the tests were stopped after {limit:.0f} s while this "
-                                   "test was running or waiting: something waits forever?")
-        return status
-    return status if tests else "error"
 
 
 def kit_report(topic, tests, status, score, points):
@@ -261,17 +244,8 @@ def kit_report(topic, tests, status, score, points):
         print(f"  - {test['name']} ({test['status']}): {test['message']}")
 
 
-def kit_problem(output, topic):
-    """Why no test could even be collected, from pytest's output."""
-    for line in output.splitlines():
-        if "Error" in line and ("import" in line.lower() or "syntax" in line.lower()):
-            return f"test_{topic}.py could not be collected: {line.strip()}"
-    tail = " ".join(output.strip().splitlines()[-3:])
-    return f"no test of {topic} ran: {tail[:300]}"
-
-
 RUNTIME = (writefile_cell, last_module, kit_grade, kit_module, kit_channel, kit_results,
-           kit_can_run, kit_run, kit_execute, kit_status, kit_report, kit_problem)
+           kit_can_run, kit_run, kit_execute, kit_report)
 CELL_IMPORTS = ("importlib.util", "os", "secrets", "shlex", "signal", "subprocess", "sys",
                 "tempfile", "textwrap", "types")
 CELL_FROM_IMPORTS = ("from pathlib import Path",)

@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 import pytest
 
-from grader.channel import sign
+from grader.channel import Status, sign
 
 __all__ = ["learner_message"]
 
@@ -73,25 +73,20 @@ class _Channel:
                 pass
 
 
-_STATE = pytest.StashKey[dict]()
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """Read the key and open the channel before any student code is imported."""
+    """Read the key, open the channel and register the recorder before any student code runs."""
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
-    state: dict[str, Any] = {"channel": None, "finished": set(), "baseline": {},
-                             "tampered": []}
+    channel = None
     results_fd = config.getoption("--results-fd")
     key_fd = config.getoption("--key-fd")
     if results_fd is not None and key_fd is not None:
         with os.fdopen(key_fd, "rb") as handle:
             key = bytes.fromhex(handle.read().decode().strip())
-        state["channel"] = _Channel(results_fd, key)
+        channel = _Channel(results_fd, key)
         lint_file = config.getoption("--lint-file")
         if lint_file:
-            state["channel"].write({"event": "lint", "findings": _lint(Path(lint_file))})
-    state["baseline"] = _snapshot()
-    config.stash[_STATE] = state
+            channel.write({"event": "lint", "findings": _lint(Path(lint_file))})
+    config.pluginmanager.register(_Recorder(channel), "kit-recorder")
 
 
 def _lint(path: Path) -> list[str]:
@@ -157,9 +152,9 @@ def _snapshot() -> dict[str, tuple[Callable[[], Any], Any]]:
     return snapshot
 
 
-def _replaced(state: dict[str, Any]) -> list[str]:
+def _replaced(baseline: dict[str, tuple[Callable[[], Any], Any]]) -> list[str]:
     changed = []
-    for name, (getter, value) in state["baseline"].items():
+    for name, (getter, value) in baseline.items():
         try:
             if getter() is not value:
                 changed.append(name)
@@ -172,22 +167,6 @@ def points_of(item: pytest.Item) -> float:
     """Points of a test, from its ``points`` marker (1 by default)."""
     marker = item.get_closest_marker("points")
     return float(marker.args[0]) if marker and marker.args else 1.0
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Guard each test's completion, announce it on the channel, watch the test helpers."""
-    state = config.stash[_STATE]
-    finished: set[str] = state["finished"]
-    for item in items:
-        if isinstance(item, pytest.Function):
-            item.obj = _completion_guard(item.obj, item.nodeid, finished)
-        if state["channel"] is not None:
-            state["channel"].write({"event": "collected", "nodeid": item.nodeid,
-                                    "name": item.name, "file": item.path.name,
-                                    "points": points_of(item)})
-    # The tests' own modules are imported now: watch their helpers from here on.
-    state["baseline"] = _snapshot()
 
 
 def _completion_guard(func: Callable[..., Any], nodeid: str,
@@ -230,77 +209,85 @@ def _student_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, i
     return found
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """Add the learner message; fail a test that was tampered with or did not finish."""
-    report = yield
-    state = item.config.stash[_STATE]
-    if call.excinfo is not None and report.failed:
-        report.user_properties.append(("learner", learner_message(call.excinfo)))
-    if call.when == "call":
-        changed = _replaced(state)
-        if changed and not state["tampered"]:
-            state["tampered"] = changed
-        if state["tampered"]:
-            report.outcome = "failed"
-            report.user_properties.append(("learner", TAMPER_MESSAGE.format(
-                what=", ".join(state["tampered"][:5]))))
-            report.user_properties.append(("tampered", ", ".join(state["tampered"][:20])))
-        elif report.passed and item.nodeid not in state["finished"]:
-            report.outcome = "failed"
-            report.user_properties.append(("learner", UNFINISHED_MESSAGE))
-    return report
+class _Recorder:
+    """The plugin's state for one pytest run, and the hooks that use it.
 
+    Registered by pytest_configure; nothing is kept in module globals.
+    """
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Send the outcome of a test's call, or of a setup or teardown that went wrong."""
-    if "config" not in _CONFIG:
-        return
-    state = _CONFIG["config"].stash[_STATE]
-    if state["channel"] is None:
-        return
-    if report.when != "call" and not (report.failed or report.skipped):
-        return
-    status = "passed" if report.passed else "skipped" if report.skipped else (
-        "failed" if report.when == "call" else "error")
-    properties = dict(report.user_properties)
-    message = properties.get("learner", "")
-    if report.skipped and isinstance(report.longrepr, tuple):
-        message = str(report.longrepr[2])
-    state["channel"].write({"event": "result", "nodeid": report.nodeid, "when": report.when,
+    def __init__(self, channel: _Channel | None) -> None:
+        self.channel = channel
+        self.finished: set[str] = set()          # tests whose body ran to its end
+        self.baseline = _snapshot()              # what the verdicts depend on, as it was
+        self.tampered: list[str] = []
+        self.exitstatus = 1
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Guard each test's completion, announce it on the channel, watch the test helpers."""
+        for item in items:
+            if isinstance(item, pytest.Function):
+                item.obj = _completion_guard(item.obj, item.nodeid, self.finished)
+            if self.channel is not None:
+                self.channel.write({"event": "collected", "nodeid": item.nodeid,
+                                    "name": item.name, "file": item.path.name,
+                                    "points": points_of(item)})
+        # The tests' own modules are imported now: watch their helpers from here on.
+        self.baseline = _snapshot()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
+        """Add the learner message; fail a test that was tampered with or did not finish."""
+        report = yield
+        if call.excinfo is not None and report.failed:
+            report.user_properties.append(("learner", learner_message(call.excinfo)))
+        if call.when == "call":
+            changed = _replaced(self.baseline)
+            if changed and not self.tampered:
+                self.tampered = changed
+            if self.tampered:
+                report.outcome = "failed"
+                report.user_properties.append(("learner", TAMPER_MESSAGE.format(
+                    what=", ".join(self.tampered[:5]))))
+                report.user_properties.append(("tampered", ", ".join(self.tampered[:20])))
+            elif report.passed and item.nodeid not in self.finished:
+                report.outcome = "failed"
+                report.user_properties.append(("learner", UNFINISHED_MESSAGE))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Send the outcome of a test's call, or of a setup or teardown that went wrong."""
+        if self.channel is None:
+            return
+        if report.when != "call" and not (report.failed or report.skipped):
+            return
+        status = Status.PASSED if report.passed else Status.SKIPPED if report.skipped else (
+            Status.FAILED if report.when == "call" else Status.ERROR)
+        properties = dict(report.user_properties)
+        message = properties.get("learner", "")
+        if report.skipped and isinstance(report.longrepr, tuple):
+            message = str(report.longrepr[2])
+        self.channel.write({"event": "result", "nodeid": report.nodeid, "when": report.when,
                             "status": status, "message": message,
                             "tampered": properties.get("tampered", ""),
                             "duration": round(report.duration, 3)})
 
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        """Keep the exit status for pytest_unconfigure and tell the grader the run is over."""
+        self.exitstatus = int(exitstatus)
+        if self.channel is not None:
+            self.channel.write({"event": "finished"})
 
-_CONFIG: dict[str, pytest.Config] = {}
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self) -> None:
+        """Leave at once if student threads are still running.
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Keep the config for pytest_runtest_logreport, whose hook gets only the report."""
-    _CONFIG["config"] = session.config
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Keep the exit status for pytest_unconfigure and tell the grader the run is over."""
-    # Our own attribute on the config, read back by pytest_unconfigure below.
-    session.config._kit_exitstatus = int(exitstatus)  # type: ignore[attr-defined]  # pylint: disable=protected-access
-    state = session.config.stash.get(_STATE, None)
-    if state is not None and state["channel"] is not None:
-        state["channel"].write({"event": "finished"})
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Leave at once if student threads are still running.
-
-    A leaked non-daemon thread would hang interpreter exit; every result is
-    already written, so ``os._exit`` loses nothing.
-    """
-    alive = [t for t in threading.enumerate()
-             if t is not threading.main_thread() and not t.daemon and t.is_alive()]
-    if alive:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(getattr(config, "_kit_exitstatus", 1))
+        A leaked non-daemon thread would hang interpreter exit; every result is
+        already written, so ``os._exit`` loses nothing.
+        """
+        alive = [t for t in threading.enumerate()
+                 if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+        if alive:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(self.exitstatus)

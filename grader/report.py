@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import html
 
+from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import SubmissionResult
 
@@ -47,10 +48,10 @@ def topic_rows(results: list[SubmissionResult], topic: Topic) -> list[str]:
             if outcome.topic != topic.name:
                 continue
             scores.append(outcome.score)
-            if outcome.status != "graded":
+            if outcome.status != TopicStatus.GRADED:
                 failures[(outcome.status, outcome.message.split(":")[0])] += 1
             for test in outcome.tests:
-                if test.status != "passed":
+                if test.status != Status.PASSED:
                     failures[(test.name, test.message[:160])] += 1
     complete = sum(s >= topic.points - 1e-9 for s in scores)
     rows.append(f"<h2>{topic.number}. {esc(topic.name)} - {esc(topic.title)}</h2>")

@@ -24,24 +24,34 @@ confinement ran. Exports a student reads (feedback.md, Gradescope's
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from grader.scoring import TopicScore
+from grader.channel import Status, TopicStatus, is_complete
+
+if TYPE_CHECKING:                      # scoring reads runner, which makes these records
+    from grader.scoring import TopicScore
 
 LINT_TEST = "static::concurrency checks"    # the pseudo-test a manifest lint_weight adds
 
 
 @dataclasses.dataclass
 class TestOutcome:
-    """One test's verdict and its share of the topic's points."""
+    """One test: its verdict, its weight, and its share of the topic's points.
+
+    The runner makes it from what the channel read (``points``, ``finished``);
+    scoring fills ``score`` and ``max_score``. The JSON form keeps the
+    documented keys only.
+    """
 
     __test__ = False          # not a pytest test class
 
     name: str
-    status: str
-    score: float
-    max_score: float
+    status: Status
+    score: float = 0.0        # its share of the topic's points, earned
+    max_score: float = 0.0    # its share of the topic's points
     message: str = ""
+    points: float = 1.0       # its points marker: its weight within the topic
+    finished: bool = True     # False: the test process ended before its outcome arrived
 
     @property
     def hidden(self) -> bool:
@@ -58,7 +68,7 @@ class TopicOutcome:  # pylint: disable=too-many-instance-attributes
     title: str
     score: float
     max_score: float
-    status: str
+    status: TopicStatus
     message: str
     tests: list[TestOutcome]
     hints: tuple[str, ...] = ()
@@ -69,7 +79,7 @@ class TopicOutcome:  # pylint: disable=too-many-instance-attributes
     @property
     def complete(self) -> bool:
         """Whether the topic ran to the end and earned all its points."""
-        return self.status == "graded" and self.score >= self.max_score - 1e-9
+        return is_complete(self.status, self.score, self.max_score)
 
 
 @dataclasses.dataclass
@@ -125,15 +135,15 @@ def topic_outcome(scored: TopicScore) -> TopicOutcome:
     total = sum(t.points for t in run.tests) or 1.0
     weight = run.topic.lint_weight if run.tests else 0.0
     share = scored.max_score * (1 - weight)
-    tests = [TestOutcome(t.name, t.status, 0.0, round(share * t.points / total, 4), t.message)
+    tests = [dataclasses.replace(t, max_score=round(share * t.points / total, 4))
              for t in run.tests]
     if weight:                         # the static checks' share shows as one more test
-        tests.append(TestOutcome(LINT_TEST, "failed" if run.lint else "passed", 0.0,
+        tests.append(TestOutcome(LINT_TEST, Status.FAILED if run.lint else Status.PASSED, 0.0,
                                  round(scored.max_score * weight, 4), "; ".join(run.lint)))
     _settle(tests, scored.max_score if tests else 0.0)
     for test in tests:
-        test.score = test.max_score if test.status == "passed" else 0.0
-    message = run.message if run.status != "graded" else (
+        test.score = test.max_score if test.status == Status.PASSED else 0.0
+    message = run.message if run.status != TopicStatus.GRADED else (
         "" if scored.complete else scored.first_failure)
     return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
                         run.status, message, tests, run.topic.hints, round(run.seconds, 2),

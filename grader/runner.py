@@ -24,9 +24,10 @@ import threading
 import time
 from pathlib import Path
 
-from grader import lint, manifest, sandbox
+from grader import channel, lint, manifest, sandbox
+from grader.channel import TopicStatus
 from grader.manifest import Topic
-from grader.channel import read_results
+from grader.results import TestOutcome
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
@@ -36,24 +37,12 @@ PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py", "pylint_concurr
 
 
 @dataclasses.dataclass
-class TestResult:
-    """The outcome of one test."""
-
-    __test__ = False          # not a pytest test class
-
-    name: str
-    status: str               # passed | failed | error | timeout | skipped
-    points: float
-    message: str = ""
-
-
-@dataclasses.dataclass
 class TopicRun:
     """What running one topic produced."""
 
     topic: Topic
-    status: str               # graded | missing | error | timeout
-    tests: list[TestResult]
+    status: TopicStatus
+    tests: list[TestOutcome]
     message: str = ""
     seconds: float = 0.0
     notes: list[str] = dataclasses.field(default_factory=list)  # for the instructor only
@@ -82,7 +71,7 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
     if source is None:
         module = (target or manifest.ROOT / "exercises") / topic.module_file
         if not module.is_file():
-            return TopicRun(topic, "missing", [], f"{topic.module_file} was not found")
+            return TopicRun(topic, TopicStatus.MISSING, [], f"{topic.module_file} was not found")
         source = module.read_bytes()
     limit = timeout if timeout is not None else topic.timeout
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic.name}-") as scratch:
@@ -103,18 +92,13 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         notes.append(confinement.note)
     if user is not None:
         notes.extend(f for f in user.flags if f not in notes)
-    if status == "timeout":
-        for test in tests:
-            if test.status == "failed" and test.message.startswith("this test never"):
-                test.status = "timeout"
-                test.message = (f"the topic's tests were stopped after {limit:.0f} s while "
-                                "this test was running or waiting: something waits forever?")
-        return TopicRun(topic, "timeout", tests, f"stopped after {limit:.0f} s", seconds,
-                        notes, output, findings)
-    if not tests:
-        return TopicRun(topic, "error", [], _collection_problem(output, topic), seconds,
-                        notes, output, findings)
-    return TopicRun(topic, "graded", tests, "", seconds, notes, output, findings)
+    status = channel.settle(tests, status, limit)
+    records = [TestOutcome(t["name"], t["status"], message=t["message"], points=t["points"],
+                           finished=t["finished"]) for t in tests]
+    message = {TopicStatus.TIMEOUT: f"stopped after {limit:.0f} s",
+               TopicStatus.ERROR: channel.collection_problem(output, topic.test_file, topic.name),
+               }.get(status, "")
+    return TopicRun(topic, status, records, message, seconds, notes, output, findings)
 
 
 @functools.lru_cache(maxsize=None)
@@ -141,25 +125,27 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
     for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
         _compiled(folder)
     for name in TEST_HELPERS:
-        _copy(tests_dir / name, root / "tests" / name)
+        _copy(tests_dir / name, root / channel.TESTS / name)
     for path in test_files(topic, tests_dir, hidden):
-        _copy(path, root / "tests" / path.relative_to(tests_dir))
-    (root / "submission").mkdir()
-    (root / "submission" / topic.module_file).write_bytes(source)
+        _copy(path, root / channel.TESTS / path.relative_to(tests_dir))
+    (root / channel.SUBMISSION).mkdir()
+    (root / channel.SUBMISSION / topic.module_file).write_bytes(source)
     for name in PLUGIN_FILES:
-        _copy(manifest.ROOT / "grader" / name, root / "lib" / "grader" / name)
-    shutil.copyfile(manifest.ROOT / "pyproject.toml", root / "pyproject.toml")
-    (root / "work").mkdir()
+        _copy(manifest.ROOT / "grader" / name, root / channel.LIB / "grader" / name)
+    shutil.copyfile(manifest.ROOT / "pyproject.toml", root / channel.CONFIG)
+    (root / channel.WORK).mkdir()
     return root
 
 
 # One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
 def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals
              confinement: sandbox.Confinement, user: sandbox.GradingUser | None = None
-             ) -> tuple[list[TestResult], list[str], str, str]:
+             ) -> tuple[list[dict], list[str], TopicStatus, str]:
     """Run pytest on ``run`` confined, for at most ``limit`` s.
 
-    Returns the tests, the instructor's notes, the status and the output.
+    Returns the tests as the channel read them, the instructor's notes, how
+    the run ended (graded: it ended by itself; timeout; error: it never
+    started) and the output.
     """
     key = secrets.token_bytes(32)
     results_read, results_write = os.pipe()
@@ -167,39 +153,34 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     os.write(key_write, key.hex().encode())
     os.close(key_write)
     marker = secrets.token_hex(8)
-    basetemp = "/tmp/kit-basetemp" if confinement.kind == "bwrap" else str(run / "work" / ".tmp")
-    files = [str(p) for p in sorted((run / "tests").rglob("test_*.py"))]
-    command = [sys.executable, "-m", "pytest", "-p", "pytest_timeout",
-               "-p", "grader.pytest_plugin", "-c", str(run / "pyproject.toml"),
-               "--rootdir", str(run), "-q", "--no-header", "--assert=plain",
-               "--target", str(run / "submission"), "--basetemp", basetemp,
-               "--results-fd", str(results_write), "--key-fd", str(key_read), *files]
-    readonly = [run / "tests", run / "submission", run / "lib", run / "pyproject.toml"]
+    work = run / channel.WORK
+    basetemp = "/tmp/kit-basetemp" if confinement.kind == "bwrap" else str(work / ".tmp")
+    command = channel.pytest_command(sys.executable, run, results_fd=results_write,
+                                     key_fd=key_read, basetemp=basetemp)
+    readonly = [run / channel.TESTS, run / channel.SUBMISSION, run / channel.LIB,
+                run / channel.CONFIG]
     if user is not None:        # the run's uid reads its own folder only; other runs' stay closed
-        sandbox.hand_over(run, user, readonly, [run / "work"])
-    command = sandbox.wrap(command, readonly=readonly, writable=[run / "work"],
-                           cwd=run / "work", cpu_seconds=int(limit * 2) + 5,
-                           confinement=confinement, user=user)
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-           "PYTHONPATH": str(run / "lib"), "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": str(run / "work"),
-           sandbox.MARKER: marker}
+        sandbox.hand_over(run, user, readonly, [work])
+    command = sandbox.wrap(command, readonly=readonly, writable=[work], cwd=work,
+                           cpu_seconds=int(limit * 2) + 5, confinement=confinement, user=user)
+    env = channel.child_env(run, os.environ.get("PATH", "/usr/bin:/bin"),
+                            **{sandbox.MARKER: marker})
     lines: list[str] = []
     reader = threading.Thread(target=_read_lines, args=(results_read, lines), daemon=True)
     reader.start()
     output = _CappedOutput()
-    status = "done"
+    status = TopicStatus.GRADED
     try:
         # Not a with block: the finally below kills the process group and reaps it.
         process = subprocess.Popen(  # pylint: disable=consider-using-with
-            command, cwd=run / "work", env=env, stdin=subprocess.DEVNULL,
+            command, cwd=work, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(results_write, key_read), start_new_session=True)
     except OSError as exc:
         os.close(results_write)
         os.close(key_read)
         reader.join(5)
-        return [], [], "error", f"could not start the tests: {exc}"
+        return [], [], TopicStatus.ERROR, f"could not start the tests: {exc}"
     os.close(results_write)
     os.close(key_read)
     pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
@@ -207,13 +188,13 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     try:
         process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
-        status = "timeout"
+        status = TopicStatus.TIMEOUT
     finally:
         sandbox.kill_everything(process, marker)
         process.wait()
     pump.join(5)
     reader.join(5)
-    tests, notes = _parse(lines, key)
+    tests, notes, _ = channel.read_results(lines, key)
     if output.cut:
         notes.append(f"{topic.name}: output was {output.total:,} bytes; "
                      f"{output.cut:,} were cut from the middle")
@@ -257,18 +238,3 @@ class _CappedOutput:
         middle = f"\n[... {self.cut:,} bytes cut ...]\n" if self.cut else ""
         return (self.head.decode("utf-8", "replace") + middle
                 + self.tail.decode("utf-8", "replace"))
-
-
-def _parse(lines: list[str], key: bytes) -> tuple[list[TestResult], list[str]]:
-    """Collected tests with their outcome (grader.channel's rules), and notes for the instructor."""
-    tests, notes, _ = read_results(lines, key)
-    return [TestResult(t["name"], t["status"], t["points"], t["message"]) for t in tests], notes
-
-
-def _collection_problem(output: str, topic: Topic) -> str:
-    """Say why no test could even be collected."""
-    for line in output.splitlines():
-        if "Error" in line and ("import" in line.lower() or "syntax" in line.lower()):
-            return f"{topic.test_file} could not be collected: {line.strip()}"
-    tail = " ".join(output.strip().splitlines()[-3:])
-    return f"no test of {topic.name} ran: {tail[:300]}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from grader.channel import topic_score
+from grader.channel import Status, is_complete, topic_score
 from grader.runner import TopicRun
 
 
@@ -25,13 +25,13 @@ class TopicScore:
     @property
     def complete(self) -> bool:
         """Whether the topic ran to the end and earned all its points."""
-        return self.run.status == "graded" and self.score >= self.max_score - 1e-9
+        return is_complete(self.run.status, self.score, self.max_score)
 
     @property
     def first_failure(self) -> str:
         """The learner message of the first failing test, or the topic's message."""
         for test in self.run.tests:
-            if test.status != "passed":
+            if test.status != Status.PASSED:
                 return test.message or f"{test.name} {test.status}"
         return self.run.message
 

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from grader import manifest, runner, scoring
+from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 
 CATALOGS = {"wrong": "Wrong:", "alternatives": "Alternative:"}
@@ -80,7 +81,7 @@ def judge(case: Case) -> Verdict:
             shutil.copyfile(case.source, target / case.topic.module_file)
         result = scoring.score(runner.run_topic(case.topic, target, hidden=True))
     ok = {"full": result.complete,
-          "zero": result.score == 0 and result.run.status == "graded",
+          "zero": result.score == 0 and result.run.status == TopicStatus.GRADED,
           "loses": result.score < result.max_score}[case.expect]
     return Verdict(case, result, ok)
 
@@ -103,7 +104,7 @@ def main(argv: list[str]) -> int:
             line = (f"{mark} {verdict.case.label:<58} must {verdict.case.expect:<5} "
                     f"got {result.score:g}/{result.max_score:g}")
             if not verdict.ok or verdict.case.expect == "loses":
-                failing = [t.name for t in result.run.tests if t.status != "passed"]
+                failing = [t.name for t in result.run.tests if t.status != Status.PASSED]
                 detail = result.first_failure if verdict.case.expect != "zero" else ""
                 if failing:
                     line += f"  [{', '.join(failing)[:150]}]"

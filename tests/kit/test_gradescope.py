@@ -25,7 +25,9 @@ from pathlib import Path
 import pytest
 from kitsupport import path_without
 
-from grader import export, gradescope, manifest
+from grader import export, gradescope, manifest, runner, scoring
+from grader.channel import Status
+from grader.results import SubmissionResult, TestOutcome, topic_outcome
 
 ROOT = manifest.ROOT
 TOPICS = manifest.load()
@@ -245,11 +247,9 @@ def test_setup_installs_the_pins_the_kit_is_tested_with():
 
 
 def test_a_passed_test_shows_its_full_points():
-    from grader import runner, scoring  # pylint: disable=import-outside-toplevel
-    from grader.results import topic_outcome  # pylint: disable=import-outside-toplevel
     topic = TOPICS[0]
     # 21 tests of one point, 10 passed: 10/21 of 10 = 4.7619..., shares of 0.4762.
-    tests = [runner.TestResult(f"t{i}", "passed" if i < 10 else "failed", 1.0)
+    tests = [TestOutcome(f"t{i}", Status.PASSED if i < 10 else Status.FAILED)
              for i in range(21)]
     outcome = topic_outcome(scoring.score(runner.TopicRun(topic, "graded", tests)))
     data = json.loads(export.gradescope(_one(outcome)))
@@ -263,7 +263,6 @@ def test_a_passed_test_shows_its_full_points():
 
 
 def _one(outcome):
-    from grader.results import SubmissionResult  # pylint: disable=import-outside-toplevel
     return SubmissionResult("s", [outcome])
 
 

@@ -17,7 +17,8 @@ import sys
 import pytest
 
 from grader import batch, export, grade, lint, manifest, runner, scoring
-from grader.results import LINT_TEST, topic_outcome
+from grader.channel import Status
+from grader.results import LINT_TEST, TestOutcome, topic_outcome
 
 ROOT = manifest.ROOT
 COUNTDOWN = manifest.by_name("countdown")
@@ -71,8 +72,9 @@ def test_make_check_shows_the_findings_next_to_the_topic(tmp_path):
 def fake_run(weight: float, found: list[str], passed: int, failed: int) -> runner.TopicRun:
     """A countdown run of 2-point tests, without running anything."""
     topic = dataclasses.replace(COUNTDOWN[0], lint_weight=weight)
-    tests = ([runner.TestResult(f"test_ok_{n}", "passed", 2.0) for n in range(passed)]
-             + [runner.TestResult(f"test_bad_{n}", "failed", 2.0, "no") for n in range(failed)])
+    tests = ([TestOutcome(f"test_ok_{n}", Status.PASSED, points=2.0) for n in range(passed)]
+             + [TestOutcome(f"test_bad_{n}", Status.FAILED, message="no", points=2.0)
+                for n in range(failed)])
     return runner.TopicRun(topic, "graded", tests, lint=found)
 
 

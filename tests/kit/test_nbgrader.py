@@ -34,6 +34,7 @@ import pytest
 
 from grader import channel, manifest, nbgrader_course, notebooks, runner, scoring, stubs
 from grader.manifest import Topic
+from grader.results import TestOutcome
 from grader.nbgrader_course import ASSIGNMENT
 
 try:
@@ -254,7 +255,8 @@ def cell_channel(topic: str = "countdown") -> tuple:
     files = kit_files(nbgrader_course.test_cell_source(BY_NAME[topic]))
     assert files["lib/grader/channel.py"] == (ROOT / "grader" / "channel.py").read_text(
         encoding="utf-8")
-    return nbgrader_course.kit_channel(files)
+    cell = nbgrader_course.kit_channel(files)
+    return cell.read_results, cell.topic_score
 
 
 def test_the_cell_reads_results_as_the_runner_does():
@@ -287,10 +289,10 @@ def test_the_cell_reads_results_as_the_runner_does():
         ("d", "failed", 1.0, channel.NEVER_FINISHED), ("hidden::c", "failed", 3.0, "boom")]
     assert notes == ["2 result lines not written by the grader were ignored",
                      "the code under test replaced parts of the test machinery: pytest.fail"]
-    expected, flags = runner._parse([line + "\n" for line in lines], key)  # pylint: disable=protected-access
-    assert [(t.name, t.status, t.points, t.message) for t in expected] == [
-        (t["name"], t["status"], t["points"], t["message"]) for t in tests]
-    assert flags == notes
+    assert [t["finished"] for t in tests] == [True, True, False, True]
+    # The grader reads the same lines with the same rules (grader.runner reads them here).
+    expected, flags, _ = channel.read_results([line + "\n" for line in lines], key)
+    assert expected == tests and flags == notes
 
 
 @pytest.mark.parametrize("status", ["graded", "timeout", "error"])
@@ -303,8 +305,8 @@ def test_the_cell_reads_results_as_the_runner_does():
 def test_the_cell_scores_as_the_grader_does(status, outcomes, share, lint_weight, lint):
     points = [3.0, 1.0, 2.5][:len(outcomes)]
     topic = dataclasses.replace(BY_NAME["countdown"], points=7.0, lint_weight=lint_weight)
-    results = [runner.TestResult(f"t{i}", s, p) for i, (s, p) in enumerate(zip(outcomes,
-                                                                              points))]
+    results = [TestOutcome(f"t{i}", s, points=p) for i, (s, p) in enumerate(zip(outcomes,
+                                                                                points))]
     expected = scoring.score(runner.TopicRun(topic, status, results, lint=lint)).score
     if status == "error" or not outcomes:
         assert expected == 0.0
@@ -370,15 +372,15 @@ def test_a_hang_costs_the_topic_and_the_cell_returns_at_the_limit(capsys):
     topic = BY_NAME["countdown"]
     files = kit_files(nbgrader_course.test_cell_source(topic))
     started = time.monotonic()
-    lines, key, status, _ = nbgrader_course.kit_run(
-        "countdown", files, "import time\ntime.sleep(600)\n", 5)
+    cell = nbgrader_course.kit_channel(files)
+    tests, _, _, status = nbgrader_course.kit_results(
+        "countdown", files, "import time\ntime.sleep(600)\n", 5, cell)
     elapsed = time.monotonic() - started
-    read_results, topic_score = nbgrader_course.kit_channel(files)
-    tests, _, _ = read_results(lines, key)
-    status = nbgrader_course.kit_status(tests, status, 5)
     assert status == "timeout" and elapsed < 20
     assert tests and tests[0]["status"] == "timeout"
-    assert topic_score(topic.points, [(t["points"], t["status"]) for t in tests], status) == 0.0
+    assert tests[0]["message"] == channel.STOPPED.format(limit=5)
+    score = cell.topic_score(topic.points, [(t["points"], t["status"]) for t in tests], status)
+    assert score == 0.0
     assert capsys.readouterr().err == ""
 
 
