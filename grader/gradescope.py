@@ -100,8 +100,9 @@ if [ "$status" -ne 0 ]; then
 fi
 exit 0
 """
-INCLUDE = ("grader/*.py", "tests/*.py", "tests/hidden/*.py", "topics.toml", "pyproject.toml",
-           "constraints.txt")
+# grader/ recursively: its packages (pylint_concurrency) go whole.
+INCLUDE = ("grader/**/*.py", "tests/*.py", "tests/hidden/*.py", "topics.toml",
+           "pyproject.toml", "constraints.txt")
 NEVER = ("solutions", "wrong", "alternatives", "kit")
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from grader import manifest, stubs
 
+# Modules, and packages (folders) that are copied whole.
 GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
                   "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py",
-                  "export.py", "sandbox.py", "pylint_concurrency.py", "lint.py")
+                  "export.py", "sandbox.py", "pylint_concurrency", "lint.py")
 TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
 TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk", "constraints.txt")
 STUDENT_MAKEFILE = """\
@@ -117,7 +118,11 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
     for name in TEST_HELPERS:
         shutil.copy2(root / "tests" / name, dest / "tests" / name)
     for name in GRADER_MODULES:
-        shutil.copy2(root / "grader" / name, dest / "grader" / name)
+        if (root / "grader" / name).is_dir():
+            shutil.copytree(root / "grader" / name, dest / "grader" / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(root / "grader" / name, dest / "grader" / name)
     for name in TOP_FILES:
         shutil.copy2(root / name, dest / name)
     # Students have no kit unit tests: plain `pytest` runs their visible tests.

@@ -31,9 +31,13 @@ from grader.results import TestOutcome
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
-# pylint_concurrency goes along for the plugin's --lint-file, which the nbgrader
-# test cells use; the grader itself checks in its lint worker (grader.lint).
-PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py", "pylint_concurrency.py")
+# The pylint_concurrency package goes along, whole, for the plugin's --lint-file,
+# which the nbgrader test cells use; the grader itself checks in its lint worker
+# (grader.lint). Paths relative to grader/.
+PLUGIN_PACKAGE = "pylint_concurrency"
+PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py",
+                *sorted(path.relative_to(manifest.ROOT / "grader").as_posix()
+                        for path in (manifest.ROOT / "grader" / PLUGIN_PACKAGE).rglob("*.py")))
 
 
 @dataclasses.dataclass

@@ -18,7 +18,7 @@ def grader_version() -> str:
     """The version plus a digest of the grader, the tests and the manifest."""
     sha = hashlib.sha256()
     root = manifest.ROOT
-    files = sorted([*root.glob("grader/*.py"), *root.glob("tests/*.py"),
+    files = sorted([*root.glob("grader/**/*.py"), *root.glob("tests/*.py"),
                     *root.glob("tests/hidden/*.py"), root / "topics.toml"])
     for path in files:
         sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
