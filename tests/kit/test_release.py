@@ -11,8 +11,9 @@ import subprocess
 import sys
 import zipfile
 
-from grader import check, manifest, release
+from grader import check, gradescope, manifest, release
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
+from grader.runner import PLUGIN_FILES
 
 FORBIDDEN_DIRS = {"solutions", "hidden", "wrong", "alternatives", "kit", "bench", ".ci"}
 
@@ -35,6 +36,31 @@ def test_release_leaks_nothing_hidden(tmp_path):
         names = zipped.namelist()
     assert "student/exercises/countdown.py" in names
     assert not any(set(n.split("/")) & FORBIDDEN_DIRS for n in names)
+
+
+def test_the_lint_plugin_package_ships_whole(tmp_path):
+    """Every module of grader/pylint_concurrency/ goes wherever the grader goes."""
+    grader_dir = manifest.ROOT / "grader"
+    package = {p.relative_to(grader_dir).as_posix()
+               for p in (grader_dir / "pylint_concurrency").rglob("*.py")}
+    assert "pylint_concurrency/__init__.py" in package and len(package) > 5
+    assert package <= set(PLUGIN_FILES)                 # run folders and nbgrader cells
+    release.build(tmp_path / "student")
+    shipped = tmp_path / "student" / "grader"
+    assert package <= {p.relative_to(shipped).as_posix() for p in shipped.rglob("*.py")}
+    assert not list(shipped.rglob("__pycache__"))
+    with zipfile.ZipFile(gradescope.build(tmp_path / "autograder.zip")) as zipped:
+        assert {f"grader/{name}" for name in package} <= set(zipped.namelist())
+    # The release's own copy loads and finds, with the kit's grader nowhere on the path.
+    probe = ("import grader.pylint_concurrency as p; print(p.__file__); "
+             "print([f.symbol for f in p.check_source("
+             "'import threading\\nthreading.Thread(target=print).run()\\n')])")
+    command = [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = ['.']; {probe}"]
+    done = subprocess.run(command, cwd=tmp_path / "student", capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    where, found = done.stdout.splitlines()
+    assert where.startswith(str(tmp_path / "student")) and found == "['thread-run-called']"
 
 
 def test_make_check_works_inside_the_release(tmp_path):
