@@ -25,7 +25,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from grader import manifest
+from grader import layout
 
 VENV = "/autograder/venv"     # outside source/, which student code must not read
 SETUP = f"""\
@@ -100,13 +100,7 @@ if [ "$status" -ne 0 ]; then
 fi
 exit 0
 """
-# grader/ recursively: its packages (pylint_concurrency) go whole.
-INCLUDE = ("grader/**/*.py", "tests/*.py", "tests/hidden/*.py", "topics.toml",
-           "pyproject.toml", "constraints.txt")
-NEVER = ("solutions", "wrong", "alternatives", "kit")
-
-
-def build(dest: Path, root: Path = manifest.ROOT) -> Path:
+def build(dest: Path, root: Path = layout.ROOT) -> Path:
     """Write the autograder zip to ``dest`` and return it."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -114,17 +108,16 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16
             archive.writestr(info, text)
-        for pattern in INCLUDE:
-            for path in sorted(root.glob(pattern)):
-                rel = path.relative_to(root)
-                if not set(rel.parts) & set(NEVER):
-                    archive.write(path, rel.as_posix())
+        # What decides a verdict (the grader whole, the tests, hidden ones too, the
+        # manifest: never the solutions or the catalogs), the project and the pins.
+        for path in [*layout.kit_files(root), root / "pyproject.toml", root / "constraints.txt"]:
+            archive.write(path, path.relative_to(root).as_posix())
     return dest
 
 
 def main(argv: list[str]) -> int:
     """Build the autograder zip at ``argv[0]``, by default dist/gradescope-autograder.zip."""
-    dest = Path(argv[0]) if argv else manifest.ROOT / "dist" / "gradescope-autograder.zip"
+    dest = Path(argv[0]) if argv else layout.ROOT / "dist" / "gradescope-autograder.zip"
     print(f"wrote {build(dest.resolve())}")
     return 0
 

@@ -11,8 +11,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT / "topics.toml"
+from grader import layout
+
+ROOT, MANIFEST = layout.ROOT, layout.MANIFEST     # where things are: grader.layout
 SUPPORTED_FORMAT = 1
 
 

@@ -53,7 +53,7 @@ import textwrap
 import types
 from pathlib import Path
 
-from grader import manifest, runner, stubs
+from grader import layout, manifest, stubs
 from grader.manifest import Topic
 from grader.notebooks import last_module, writefile_cell
 
@@ -295,9 +295,9 @@ def test_cell_source(topic: Topic, root: Path = manifest.ROOT) -> str:
     imports += "".join(f"{line}\n" for line in CELL_FROM_IMPORTS)
     files = ["KIT_FILES = {}\n", _files_assignment("pyproject.toml",
                                                    _read(root / "pyproject.toml"))]
-    for name in runner.PLUGIN_FILES:
+    for name in layout.plugin_files():
         files.append(_files_assignment(f"lib/grader/{name}", _read(root / "grader" / name)))
-    for name in runner.TEST_HELPERS:
+    for name in layout.test_helpers(tests):
         files.append(_files_assignment(f"tests/{name}", _read(tests / name)))
     files.append(_files_assignment(f"tests/{topic.test_file}", _read(tests / topic.test_file)))
     hidden = tests / "hidden" / topic.test_file

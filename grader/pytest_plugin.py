@@ -132,14 +132,23 @@ def _watched() -> dict[str, Callable[[], Any]]:
     }
     for name in dir(builtins):
         watched[f"builtins.{name}"] = functools.partial(getattr, builtins, name, None)
-    for module_name in ("probes", "schedule", "pool_tasks"):
-        module = sys.modules.get(module_name)
-        if module is not None:
-            for name, value in vars(module).items():
-                if callable(value) and not name.startswith("__"):
-                    watched[f"{module_name}.{name}"] = functools.partial(
-                        lambda m, n: vars(m).get(n), module, name)
+    for module_name, module in _test_helpers():
+        for name, value in vars(module).items():
+            if callable(value) and not name.startswith("__"):
+                watched[f"{module_name}.{name}"] = functools.partial(
+                    lambda m, n: vars(m).get(n), module, name)
     return watched
+
+
+def _test_helpers() -> list[tuple[str, Any]]:
+    """The tests' helper modules imported so far: from the tests' folder, not test files."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if (Path(where).parent.name == "tests" and not name.startswith("test_")
+                and name != "conftest" and "." not in name):
+            found.append((name, module))
+    return sorted(found, key=lambda item: item[0])
 
 
 def _snapshot() -> dict[str, tuple[Callable[[], Any], Any]]:

@@ -12,14 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from grader import manifest, stubs
+from grader import layout, manifest, stubs
 
-# Modules, and packages (folders) that are copied whole.
-GRADER_MODULES = ("__init__.py", "__main__.py", "manifest.py", "runner.py", "scoring.py",
-                  "check.py", "hints.py", "pytest_plugin.py", "channel.py", "results.py",
-                  "export.py", "sandbox.py", "pylint_concurrency", "lint.py")
-TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
-TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk", "constraints.txt")
 STUDENT_MAKEFILE = """\
 # Your commands (Python 3.11+ needed; the first run sets up .venv):
 #   make check              test every topic in exercises/
@@ -115,15 +109,12 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
         stub = expected[root / "exercises" / topic.module_file]
         (dest / "exercises" / topic.module_file).write_text(stub, encoding="utf-8")
         shutil.copy2(root / "tests" / topic.test_file, dest / "tests" / topic.test_file)
-    for name in TEST_HELPERS:
+    for name in layout.test_helpers(root / "tests"):
         shutil.copy2(root / "tests" / name, dest / "tests" / name)
-    for name in GRADER_MODULES:
-        if (root / "grader" / name).is_dir():
-            shutil.copytree(root / "grader" / name, dest / "grader" / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(root / "grader" / name, dest / "grader" / name)
-    for name in TOP_FILES:
+    for name in layout.student_grader_files(root / "grader"):    # what check and hint import
+        (dest / "grader" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / "grader" / name, dest / "grader" / name)
+    for name in layout.TOP_FILES:
         shutil.copy2(root / name, dest / name)
     # Students have no kit unit tests: plain `pytest` runs their visible tests.
     project = (dest / "pyproject.toml").read_text(encoding="utf-8")

@@ -24,20 +24,12 @@ import threading
 import time
 from pathlib import Path
 
-from grader import channel, lint, manifest, sandbox
+from grader import channel, layout, lint, manifest, sandbox
 from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import TestOutcome
 
 OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
-TEST_HELPERS = ("conftest.py", "probes.py", "schedule.py", "pool_tasks.py")
-# The pylint_concurrency package goes along, whole, for the plugin's --lint-file,
-# which the nbgrader test cells use; the grader itself checks in its lint worker
-# (grader.lint). Paths relative to grader/.
-PLUGIN_PACKAGE = "pylint_concurrency"
-PLUGIN_FILES = ("__init__.py", "pytest_plugin.py", "channel.py",
-                *sorted(path.relative_to(manifest.ROOT / "grader").as_posix()
-                        for path in (manifest.ROOT / "grader" / PLUGIN_PACKAGE).rglob("*.py")))
 
 
 @dataclasses.dataclass
@@ -128,13 +120,15 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
     """The run folder: tests (read-only), submission (read-only), lib, work."""
     for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
         _compiled(folder)
-    for name in TEST_HELPERS:
+    for name in layout.test_helpers(tests_dir):
         _copy(tests_dir / name, root / channel.TESTS / name)
     for path in test_files(topic, tests_dir, hidden):
         _copy(path, root / channel.TESTS / path.relative_to(tests_dir))
     (root / channel.SUBMISSION).mkdir()
     (root / channel.SUBMISSION / topic.module_file).write_bytes(source)
-    for name in PLUGIN_FILES:
+    # The plugin and what it imports (pylint_concurrency goes along for --lint-file,
+    # which the nbgrader cells use; the grader itself checks in grader.lint).
+    for name in layout.plugin_files():
         _copy(manifest.ROOT / "grader" / name, root / channel.LIB / "grader" / name)
     shutil.copyfile(manifest.ROOT / "pyproject.toml", root / channel.CONFIG)
     (root / channel.WORK).mkdir()

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import ast
 
+from grader import layout
+
+HELPERS_SAID = {"probes": "probes", "schedule": "schedule control"}
 SUSPECT_MODULES = {
     "pytest": "imports pytest", "_pytest": "imports pytest's internals",
     "pluggy": "imports pytest's plugin system", "grader": "imports the grader",
-    "conftest": "imports the tests' conftest", "probes": "imports the tests' probes",
-    "schedule": "imports the tests' schedule control",
-    "pool_tasks": "imports the tests' helpers", "gc": "uses the garbage collector (gc)",
+    "conftest": "imports the tests' conftest",
+    **{name: "imports the tests' " + HELPERS_SAID.get(name, "helpers")
+       for name in layout.helper_modules()},
+    "gc": "uses the garbage collector (gc)",
     "ctypes": "uses ctypes", "builtins": "imports builtins",
 }
 SUSPECT_ATTRIBUTES = {

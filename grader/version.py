@@ -10,16 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 
-from grader import __version__, manifest
+from grader import __version__, layout
 
 
 @functools.lru_cache(maxsize=1)
 def grader_version() -> str:
     """The version plus a digest of the grader, the tests and the manifest."""
     sha = hashlib.sha256()
-    root = manifest.ROOT
-    files = sorted([*root.glob("grader/**/*.py"), *root.glob("tests/*.py"),
-                    *root.glob("tests/hidden/*.py"), root / "topics.toml"])
-    for path in files:
+    root = layout.ROOT
+    for path in layout.kit_files(root):
         sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{sha.hexdigest()[:12]}"

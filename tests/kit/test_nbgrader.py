@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import channel, manifest, nbgrader_course, notebooks, runner, scoring, stubs
+from grader import channel, layout, manifest, nbgrader_course, notebooks, runner, scoring, stubs
 from grader.manifest import Topic
 from grader.results import TestOutcome
 from grader.nbgrader_course import ASSIGNMENT
@@ -157,8 +157,8 @@ def test_hidden_tests_sit_between_the_markers_and_nbgrader_cuts_them(built):
         expected = {"pyproject.toml": ROOT / "pyproject.toml",
                     f"tests/{topic.test_file}": ROOT / "tests" / topic.test_file,
                     f"tests/hidden/{topic.test_file}": ROOT / "tests" / "hidden" / topic.test_file,
-                    **{f"tests/{n}": ROOT / "tests" / n for n in runner.TEST_HELPERS},
-                    **{f"lib/grader/{n}": ROOT / "grader" / n for n in runner.PLUGIN_FILES}}
+                    **{f"tests/{n}": ROOT / "tests" / n for n in layout.test_helpers()},
+                    **{f"lib/grader/{n}": ROOT / "grader" / n for n in layout.plugin_files()}}
         assert files == {name: path.read_text(encoding="utf-8")
                          for name, path in expected.items()}
         released, _ = ClearHiddenTests().preprocess_cell(cell, {}, 2)

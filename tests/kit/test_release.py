@@ -11,9 +11,8 @@ import subprocess
 import sys
 import zipfile
 
-from grader import check, gradescope, manifest, release
+from grader import check, gradescope, layout, manifest, release
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
-from grader.runner import PLUGIN_FILES
 
 FORBIDDEN_DIRS = {"solutions", "hidden", "wrong", "alternatives", "kit", "bench", ".ci"}
 
@@ -44,7 +43,7 @@ def test_the_lint_plugin_package_ships_whole(tmp_path):
     package = {p.relative_to(grader_dir).as_posix()
                for p in (grader_dir / "pylint_concurrency").rglob("*.py")}
     assert "pylint_concurrency/__init__.py" in package and len(package) > 5
-    assert package <= set(PLUGIN_FILES)                 # run folders and nbgrader cells
+    assert package <= set(layout.plugin_files())        # run folders and nbgrader cells
     release.build(tmp_path / "student")
     shipped = tmp_path / "student" / "grader"
     assert package <= {p.relative_to(shipped).as_posix() for p in shipped.rglob("*.py")}
