@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader import catalog  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def make_class(folder: Path, students: int, distinct: bool) -> None:
@@ -32,7 +35,7 @@ def make_class(folder: Path, students: int, distinct: bool) -> None:
     With ``distinct`` a comment makes each file unlike every other, so that
     the gradebook's topic cache cannot help.
     """
-    wrong = sorted((ROOT / "tests" / "wrong").glob("*/*.py"))
+    wrong = sorted(catalog.cases("wrong"), key=lambda case: (case.topic, case.name))
     kinds = itertools.cycle(["solutions", "exercises", "wrong"])
     wrong_cycle = itertools.cycle(wrong)
     for number in range(students):
@@ -41,8 +44,8 @@ def make_class(folder: Path, students: int, distinct: bool) -> None:
         shutil.copytree(ROOT / ("exercises" if kind == "exercises" else "solutions"), student,
                         ignore=shutil.ignore_patterns("__pycache__"))
         if kind == "wrong":
-            module = next(wrong_cycle)
-            shutil.copy(module, student / f"{module.parent.name}.py")
+            case = next(wrong_cycle)
+            (student / f"{case.topic}.py").write_text(case.text, encoding="utf-8")
         if distinct:
             for path in student.glob("*.py"):
                 path.write_text(path.read_text(encoding="utf-8") + f"# {student.name}\n",

@@ -1,6 +1,6 @@
 """Grade solutions written outside the kit: how many wrong ones escape, how many right ones lose?
 
-    python bench/escapes.py DIR                 # DIR/wrong/<topic>/*.py, DIR/right/<topic>/*.py
+    python bench/escapes.py DIR                 # DIR/wrong/<topic>/, DIR/right/<topic>/
     python bench/escapes.py DIR --runs 3 --hogs 2
 
 The catalogs in tests/ are what the kit was built against; a set of solutions
@@ -8,7 +8,9 @@ written independently (by another person, from the student release only) is
 what measures it. Each wrong module must lose points in its topic, each right
 one must keep every point, on every one of ``--runs`` grades (visible and
 hidden tests, as `make verify` grades), while ``--hogs`` busy loops keep the
-cores busy. Prints each escape and each lost point, then the figures.
+cores busy. Prints each escape and each lost point, then the figures. The
+folders are read as the kit's catalogs are (grader.catalog): whole modules,
+or .toml changes against the kit's solutions/.
 Exit status 1 when any case came out otherwise than it must.
 """
 
@@ -26,16 +28,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 # pylint: disable=wrong-import-position
 from stress import start_hogs  # noqa: E402
-from grader import manifest, verify  # noqa: E402
+from grader import catalog, manifest, verify  # noqa: E402
 
 
 def cases(folder: Path) -> list[verify.Case]:
-    """Every module of folder/wrong/<topic>/ (must lose), folder/right/<topic>/ (must be full)."""
+    """Every case of folder/wrong/<topic>/ (must lose), folder/right/<topic>/ (must be full)."""
     found = []
+    topics = {topic.name: topic for topic in manifest.load()}
     for kind, expect in (("wrong", "loses"), ("right", "full")):
-        for topic in manifest.load():
-            for path in sorted((folder / kind / topic.name).glob("*.py")):
-                found.append(verify.Case(f"{kind}/{topic.name}/{path.name}", topic, path, expect))
+        for entry in catalog.load(folder / kind, topics):
+            found.append(verify.Case(entry.label, topics[entry.topic], entry.path, expect,
+                                     entry.text))
     return found
 
 

@@ -3,8 +3,9 @@
     python bench/lint_catalog.py              # recall per topic, false alarms, timing
     python bench/lint_catalog.py --repeat 5   # more timing runs per file
 
-``grader.pylint_concurrency.check_source`` runs on every tests/wrong/<topic>/*.py
-and reports, per topic and overall, how many wrong solutions get at least one
+``grader.pylint_concurrency.check_source`` runs on every case of tests/wrong/<topic>/
+(read through grader.catalog: whole modules and .toml changes alike) and
+reports, per topic and overall, how many wrong solutions get at least one
 message, and which. The misses are listed with the first line of their
 "Wrong:" docstring, so a human can judge whether a static check could catch
 them at all (many of these mistakes - an off-by-one, a wrong deadline - are
@@ -31,7 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.pylint_concurrency import check_source  # noqa: E402  pylint: disable=wrong-import-position
+# pylint: disable=wrong-import-position
+from grader import catalog  # noqa: E402
+from grader.pylint_concurrency import check_source  # noqa: E402
 
 
 def topics() -> list[str]:
@@ -49,13 +52,12 @@ def wrong_line(source: str) -> str:
     return doc.splitlines()[0] if doc else "(no docstring)"
 
 
-def timed(path: Path, repeat: int) -> tuple[list[str], float]:
-    """Symbols found in ``path`` and the median seconds one check_source call took."""
-    source = path.read_text(encoding="utf-8")
+def timed(source: str, name: str, repeat: int) -> tuple[list[str], float]:
+    """Symbols found in module ``name`` and the median seconds one check_source call took."""
     times, symbols = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        findings = check_source(source, path.stem)
+        findings = check_source(source, name)
         times.append(time.perf_counter() - started)
         symbols = [f"{f.symbol}@{f.line}" for f in findings]
     return symbols, statistics.median(times)
@@ -66,24 +68,23 @@ def report_catalog(repeat: int, times: list[float]) -> Counter:
     fired: Counter = Counter()
     caught_total = files_total = 0
     for topic in topics():
-        paths = sorted((ROOT / "tests" / "wrong" / topic).glob("*.py"))
+        entries = catalog.cases("wrong", [topic])
         results = []
-        for path in paths:
-            symbols, seconds = timed(path, repeat)
+        for entry in entries:
+            symbols, seconds = timed(entry.text, entry.name, repeat)
             times.append(seconds)
-            results.append((path, symbols))
+            results.append((entry, symbols))
             fired.update(s.split("@")[0] for s in symbols)
         caught = sum(1 for _, symbols in results if symbols)
         caught_total += caught
-        files_total += len(paths)
-        print(f"\n== {topic}: {caught}/{len(paths)} wrong solutions get a message")
-        for path, symbols in results:
+        files_total += len(entries)
+        print(f"\n== {topic}: {caught}/{len(entries)} wrong solutions get a message")
+        for entry, symbols in results:
             if symbols:
-                print(f"   caught  {path.stem}: {', '.join(symbols)}")
-        for path, symbols in results:
+                print(f"   caught  {entry.name}: {', '.join(symbols)}")
+        for entry, symbols in results:
             if not symbols:
-                print(f"   missed  {path.stem}: "
-                      f"{wrong_line(path.read_text(encoding='utf-8'))}")
+                print(f"   missed  {entry.name}: {wrong_line(entry.text)}")
     share = caught_total / files_total if files_total else 0.0
     print(f"\n== overall: {caught_total}/{files_total} wrong solutions get a message "
           f"({share:.0%})")
@@ -93,18 +94,21 @@ def report_catalog(repeat: int, times: list[float]) -> Counter:
 def report_correct(repeat: int, times: list[float]) -> int:
     """Print the findings on correct code and stubs (all should be absent)."""
     total = 0
-    for label, pattern in (("solutions", "solutions/*.py"), ("exercises", "exercises/*.py"),
-                           ("alternatives", "tests/alternatives/*/*.py")):
-        paths = sorted(ROOT.glob(pattern))
+    modules = {label: [(f"{label}/{path.name}", path.stem, path.read_text(encoding="utf-8"))
+                       for path in sorted((ROOT / label).glob("*.py"))]
+               for label in ("solutions", "exercises")}
+    modules["alternatives"] = [(entry.label, entry.name, entry.text)
+                               for entry in catalog.cases("alternatives")]
+    for label, found_in in modules.items():
         found = 0
-        for path in paths:
-            symbols, seconds = timed(path, repeat)
+        for where, name, source in found_in:
+            symbols, seconds = timed(source, name, repeat)
             times.append(seconds)
             found += len(symbols)
             for symbol in symbols:
-                print(f"   FALSE ALARM {path.relative_to(ROOT)}: {symbol}")
+                print(f"   FALSE ALARM {where}: {symbol}")
         total += found
-        print(f"   {label}: {len(paths)} files, {found} findings")
+        print(f"   {label}: {len(found_in)} files, {found} findings")
     return total
 
 

@@ -2,8 +2,11 @@
 
 * every reference solution earns full marks in every topic;
 * every stub earns exactly zero;
-* every known wrong solution (tests/wrong/<topic>/*.py) loses points in its topic;
-* every correct alternative (tests/alternatives/<topic>/*.py) keeps every point.
+* every known wrong solution (tests/wrong/<topic>/) loses points in its topic;
+* every correct alternative (tests/alternatives/<topic>/) keeps every point.
+
+The catalogs are read through grader.catalog: a case is a whole module
+(<case>.py) or a small change stated against the reference (<case>.toml).
 
 Visible and hidden tests both run: this is what a grade would be.
 """
@@ -13,13 +16,12 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import dataclasses
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from grader import manifest, runner, scoring
+from grader import catalog, manifest, runner, scoring
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 
@@ -32,8 +34,9 @@ class Case:
 
     label: str
     topic: Topic
-    source: Path            # a folder of modules, or one module file
+    source: Path            # a folder of modules, or the file that states the module
     expect: str             # "full" | "zero" | "loses"
+    text: str | None = None  # the module graded, when ``source`` is not a folder
 
 
 @dataclasses.dataclass
@@ -46,18 +49,18 @@ class Verdict:
 
 
 def catalog_cases(kind: str, expect: str, topics: list[Topic]) -> list[Case]:
-    """Cases for every module of tests/<kind>/<topic>/; a bad entry is an error."""
+    """Cases for every case of tests/<kind>/<topic>/; a bad entry is an error."""
     cases = []
-    folder = manifest.ROOT / "tests" / kind
     by_name = {t.name: t for t in topics}
-    for path in sorted(folder.glob("*/*.py")):
-        topic = by_name.get(path.parent.name)
-        if topic is None:
-            continue
-        first = path.read_text(encoding="utf-8").lstrip().lstrip('"').lstrip()
+    try:
+        entries = catalog.cases(kind, by_name)
+    except catalog.CaseError as exc:
+        raise SystemExit(str(exc)) from exc
+    for entry in entries:
+        first = entry.text.lstrip().lstrip('"').lstrip()
         if not first.startswith(CATALOGS[kind]):
-            raise SystemExit(f"{path}: its docstring must start with {CATALOGS[kind]!r}")
-        cases.append(Case(f"{kind}/{topic.name}/{path.name}", topic, path, expect))
+            raise SystemExit(f"{entry.path}: its docstring must start with {CATALOGS[kind]!r}")
+        cases.append(Case(entry.label, by_name[entry.topic], entry.path, expect, entry.text))
     return cases
 
 
@@ -75,10 +78,12 @@ def all_cases(topics: list[Topic]) -> list[Case]:
 def judge(case: Case) -> Verdict:
     """Grade one case (visible + hidden tests) and compare with its expectation."""
     with tempfile.TemporaryDirectory(prefix="kit-verify-") as scratch:
-        target = case.source
-        if case.source.is_file():
+        target, text = case.source, case.text
+        if text is None and case.source.is_file():
+            text = case.source.read_bytes().decode("utf-8")
+        if text is not None:
             target = Path(scratch)
-            shutil.copyfile(case.source, target / case.topic.module_file)
+            (target / case.topic.module_file).write_bytes(text.encode("utf-8"))
         result = scoring.score(runner.run_topic(case.topic, target, hidden=True))
     ok = {"full": result.complete,
           "zero": result.score == 0 and result.run.status == TopicStatus.GRADED,

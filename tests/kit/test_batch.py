@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import manifest
+from grader import catalog, manifest
 
 ROOT = manifest.ROOT
 TOPICS = "countdown,asyncio_chain"
@@ -34,7 +34,8 @@ def make_class(folder: Path, extra: int = 0) -> list[str]:
             zipped.write(ROOT / "exercises" / name, f"repo/exercises/{name}")
     carol = folder / "carol"
     carol.mkdir()
-    shutil.copy(ROOT / "tests" / "wrong" / "countdown" / "ignores_stop.py", carol / "countdown.py")
+    (carol / "countdown.py").write_text(catalog.case("wrong", "countdown", "ignores_stop").text,
+                                        encoding="utf-8")
     (folder / "dave").mkdir()
     (folder / "eve.zip").write_bytes(b"this is not a zip file")
     names = ["alice", "bob", "carol", "dave", "eve"]
@@ -160,17 +161,17 @@ def test_parallel_grading_gives_the_same_verdicts_as_serial(tmp_path):
     heavy = "countdown,mutex_counter,event_coordination,pool_async"
     folder = tmp_path / "class"
     folder.mkdir()
-    picks = ["solutions", "tests/wrong/mutex_counter/lock_only_read.py",
-             "tests/wrong/event_coordination/workers_busy_wait.py",
-             "tests/wrong/countdown/sleep_then_check_stop.py",
-             "tests/wrong/pool_async/collect_timeout_per_result.py", "exercises"]
+    picks = ["solutions", "mutex_counter/lock_only_read", "event_coordination/workers_busy_wait",
+             "countdown/sleep_then_check_stop", "pool_async/collect_timeout_per_result",
+             "exercises"]
     for number, pick in enumerate(picks):
         student = folder / f"s{number}"
-        source = ROOT / pick
         shutil.copytree(ROOT / ("exercises" if pick == "exercises" else "solutions"), student,
                         ignore=shutil.ignore_patterns("__pycache__"))
-        if source.is_file():
-            shutil.copy(source, student / f"{source.parent.name}.py")
+        if "/" in pick:                          # a known wrong module for one topic
+            topic, name = pick.split("/")
+            (student / f"{topic}.py").write_text(catalog.case("wrong", topic, name).text,
+                                                 encoding="utf-8")
         for module in student.glob("*.py"):      # distinct files: no cache hits
             module.write_text(module.read_text(encoding="utf-8") + f"# {student.name}\n",
                               encoding="utf-8")

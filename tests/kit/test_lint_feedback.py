@@ -16,13 +16,13 @@ import sys
 
 import pytest
 
-from grader import batch, export, grade, lint, manifest, runner, scoring
+from grader import batch, catalog, export, grade, lint, manifest, runner, scoring
 from grader.channel import Status
 from grader.results import LINT_TEST, TestOutcome, topic_outcome
 
 ROOT = manifest.ROOT
 COUNTDOWN = manifest.by_name("countdown")
-WRONG = (ROOT / "tests" / "wrong" / "countdown" / "target_called.py").read_text(encoding="utf-8")
+WRONG = catalog.case("wrong", "countdown", "target_called").text
 
 
 def student(tmp_path, source: str):

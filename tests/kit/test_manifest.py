@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import manifest
+from grader import catalog, manifest
 
 ROOT = manifest.ROOT
 TOPICS = manifest.load()
@@ -42,11 +42,12 @@ def test_catalogs_cover_every_topic(kind, least, first_word):
     folder = ROOT / "tests" / kind
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == sorted(NAMES)
     for name in NAMES:
-        files = sorted((folder / name).glob("*.py"))
-        assert len(files) >= least, f"{kind}/{name} has {len(files)} modules"
-        for path in files:
-            doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-            assert doc.startswith(first_word), f"{path}: docstring must start with {first_word}"
+        entries = catalog.cases(kind, [name])
+        assert len(entries) >= least, f"{kind}/{name} has {len(entries)} modules"
+        for entry in entries:
+            doc = ast.get_docstring(ast.parse(entry.text)) or ""
+            complaint = f"{entry.path}: docstring must start with {first_word}"
+            assert doc.startswith(first_word), complaint
 
 
 def test_each_test_file_touches_only_its_own_topic():

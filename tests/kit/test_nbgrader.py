@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import channel, layout, manifest, nbgrader_course, notebooks, runner, scoring, stubs
+from grader import (catalog, channel, layout, manifest, nbgrader_course, notebooks, runner,
+                    scoring, stubs)
 from grader.manifest import Topic
 from grader.results import TestOutcome
 from grader.nbgrader_course import ASSIGNMENT
@@ -404,12 +405,12 @@ def grader_scores(folder: Path) -> dict[str, float]:
     return {t["topic"]: t["score"] for t in json.loads(done.stdout)["topics"]}
 
 
-def wrong_modules(pick: int) -> dict[str, Path]:
-    """One known wrong solution per topic: the first, the middle or the last one."""
+def wrong_modules(pick: int) -> dict[str, str]:
+    """One known wrong solution's text per topic: the first, the middle or the last one."""
     chosen = {}
     for topic in TOPICS:
-        files = sorted((ROOT / "tests" / "wrong" / topic.name).glob("*.py"))
-        chosen[topic.name] = files[[0, len(files) // 2, -1][pick]]
+        entries = catalog.cases("wrong", [topic.name])
+        chosen[topic.name] = entries[[0, len(entries) // 2, -1][pick]].text
     return chosen
 
 
@@ -448,7 +449,7 @@ def make_submissions(course: Path, modules: Path) -> dict[str, Path]:
                 text = text.decode()
                 stale = ROOT / "solutions" / topic.module_file
             else:
-                text = wrong_modules(int(student[-1]) - 1)[name].read_text(encoding="utf-8")
+                text = wrong_modules(int(student[-1]) - 1)[name]
                 (folder / f"{name}.ipynb").write_text(with_module(release, name, text),
                                                       encoding="utf-8")
                 stale = ROOT / "solutions" / topic.module_file
