@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import catalog, manifest
+from grader import catalog, manifest, stubs
 
 NAMES = [t.name for t in manifest.load()]
 ENTRIES = catalog.cases("wrong") + catalog.cases("alternatives")
@@ -51,6 +51,17 @@ def test_every_case_materialises_and_compiles():
     for entry in ENTRIES:
         compile(entry.text, entry.label, "exec")
         assert entry.topic in NAMES, entry.label
+
+
+def test_a_change_is_its_reference_with_a_new_docstring_no_markers_and_its_edits():
+    changes = [e for e in ENTRIES if e.path.suffix == ".toml"]
+    assert changes, "no case is stated as a change"
+    for entry in changes:
+        assert entry.label.startswith("wrong/"), entry.label
+        assert entry.text.startswith('"""Wrong: '), entry.label
+        assert stubs.BEGIN not in entry.text and stubs.END not in entry.text, entry.label
+        reference = (manifest.ROOT / "solutions" / f"{entry.topic}.py").read_text("utf-8")
+        assert code(entry.text) != code(reference), f"{entry.label} changes no code"
 
 
 def test_a_change_stays_small_and_a_reshaping_stays_whole():
