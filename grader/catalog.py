@@ -136,17 +136,25 @@ def entry(path: Path, solutions: Path = SOLUTIONS) -> Entry:
 def load(folder: Path, topics: Iterable[str], solutions: Path = SOLUTIONS) -> list[Entry]:
     """Every case of ``folder``/<topic>/ for the given topics, in topic then name order.
 
-    A name stated in both forms is an error: which one would be graded?
+    A name stated in both forms is an error: which one would be graded? When
+    cases do not load, one CaseError names them all (a moved reference often
+    breaks several at once).
     """
-    entries = []
+    entries, problems = [], []
     for topic in topics:
         paths = sorted((p for p in (folder / topic).glob("*") if p.suffix in FORMS),
                        key=lambda p: p.stem)
         stems = [p.stem for p in paths]
         twice = sorted({stem for stem in stems if stems.count(stem) > 1})
         if twice:
-            raise CaseError(f"{folder / topic}: {', '.join(twice)} stated both as .py and .toml")
-        entries += [entry(path, solutions) for path in paths]
+            problems.append(f"{folder / topic}: {', '.join(twice)} stated both as .py and .toml")
+        for path in paths:
+            try:
+                entries.append(entry(path, solutions))
+            except CaseError as exc:
+                problems.append(str(exc))
+    if problems:
+        raise CaseError("\n".join(problems))
     return entries
 
 

@@ -109,6 +109,15 @@ def test_a_malformed_change_is_named(tmp_path, text, complaint):
     assert str(path) in str(caught.value) and complaint in str(caught.value)
 
 
+def test_every_case_that_no_longer_applies_is_named_at_once(tmp_path):
+    for name in ("first", "second"):
+        write_case(tmp_path, "doc = 'Wrong: x.'\n[[edit]]\nold = 'gone'\nnew = ''\n",
+                   f"{name}.toml")
+    with pytest.raises(catalog.CaseError) as caught:
+        catalog.load(tmp_path / "wrong", ["topic"], tmp_path / "solutions")
+    assert "first.toml" in str(caught.value) and "second.toml" in str(caught.value)
+
+
 def test_a_case_stated_twice_is_an_error(tmp_path):
     write_case(tmp_path, '"""Wrong: x."""\n', "case.py")
     write_case(tmp_path, "doc = 'Wrong: x.'\n[[edit]]\nold = 'True'\nnew = 'False'\n")
