@@ -10,11 +10,7 @@ import subprocess
 import sys
 import zipfile
 
-<<<<<<< HEAD
-from grader import check, gradescope, layout, manifest, release
-=======
-from grader import catalog, check, manifest, release
->>>>>>> 11df81c (One loader for the catalogs (grader/catalog.py): verify, the benches and the kit tests read cases through it, so a case can also be stated as a .toml change against its solution (exact, unique snippets; a CaseError naming the file and snippet when the solution moved); whole modules read byte for byte as before)
+from grader import catalog, check, gradescope, layout, manifest, release
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
 FORBIDDEN_DIRS = {"solutions", "hidden", "wrong", "alternatives", "kit", "bench", ".ci"}
