@@ -13,7 +13,7 @@ COMMANDS = {
     "grade": "grader.grade",
     "batch": "grader.batch",
     "merge": "grader.merge",
-    "gradescope": "grader.gradescope",
+    "gradescope": "grader.gradescope_zip",
     "nbgrader": "grader.nbgrader_course",
 }
 

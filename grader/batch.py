@@ -18,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import discover, export, grade, manifest, report
+from grader import discover, export, manifest, pipeline, report
 from grader.gradebook import Gradebook
 from grader.manifest import Topic
 from grader.results import SubmissionResult
@@ -89,9 +89,11 @@ def write_exports(book: Gradebook, out: Path, topics: list[Topic]) -> list[Submi
     for result in results:
         folder = out / safe_name(result.submission)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "results.json").write_text(export.gradescope(result) + "\n", encoding="utf-8")
-        (folder / "feedback.md").write_text(export.feedback_markdown(result, topics),
-                                            encoding="utf-8")
+        for form in export.FORMATS.values():
+            if form.student_file:
+                text = form.write(result, topics)
+                (folder / form.student_file).write_text(text.rstrip("\n") + "\n",
+                                                        encoding="utf-8")
     (out / "report.html").write_text(report.render(results, topics), encoding="utf-8")
     return results
 
@@ -131,7 +133,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *,  # pylint: disabl
         nonlocal failed
         path, submission = item
         try:
-            result = grade.grade_submission(path, topics, jobs=1, timeout=timeout,
+            result = pipeline.grade_submission(path, topics, jobs=1, timeout=timeout,
                                             submission=submission, cache=book)
             book.record(result)
         except Exception as exc:  # pylint: disable=broad-exception-caught

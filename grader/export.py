@@ -1,23 +1,26 @@
 """Write grading results where instructors keep them: stage four of the grader.
 
-One writer per format, each a pure function of SubmissionResult(s):
-table, json, Gradescope results.json, JUnit XML, CSV rows, feedback.md.
+One writer per form, each a pure function of a SubmissionResult (and the
+topics): the table, JSON, Gradescope's results.json, JUnit XML, feedback.md;
+and grades.csv over a class. ``FORMATS`` is the registry `grade --format`
+offers and `batch` writes per student (the forms with a ``student_file``):
+adding a form is one function and one entry here.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import textwrap
-from typing import Iterable
+from typing import Callable, Iterable
 from xml.etree import ElementTree
 
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import LINT_TEST, SubmissionResult, TopicOutcome
 
-FORMATS = ("table", "json", "gradescope", "junit")
 LINT_SHOWN = 3                # static-check findings the table shows per topic
 
 
@@ -113,11 +116,6 @@ def junit(result: SubmissionResult) -> str:
     return ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
 
 
-def render(result: SubmissionResult, fmt: str) -> str:
-    """The result in ``fmt``, one of FORMATS, as `grade --format` asks."""
-    return {"table": table, "json": to_json, "gradescope": gradescope, "junit": junit}[fmt](result)
-
-
 def csv_text(results: Iterable[SubmissionResult], topic_names: list[str]) -> str:
     """grades.csv: student, total, max, one column per topic, flags (the instructor's notes too)."""
     buffer = io.StringIO()
@@ -158,3 +156,26 @@ def feedback_markdown(result: SubmissionResult, topics: list[Topic] | None = Non
             lines += ["", f"Hint: {topic_hints[0]}"]
         lines.append("")
     return "\n".join(lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class Format:
+    """One form of a result: how to write it, and the file batch writes per student."""
+
+    name: str
+    write: Callable[[SubmissionResult, list[Topic]], str]
+    student_file: str | None = None
+
+
+FORMATS = {form.name: form for form in (
+    Format("table", lambda result, topics: table(result)),
+    Format("json", lambda result, topics: to_json(result)),
+    Format("gradescope", lambda result, topics: gradescope(result), "results.json"),
+    Format("junit", lambda result, topics: junit(result)),
+    Format("feedback", feedback_markdown, "feedback.md"),
+)}
+
+
+def render(result: SubmissionResult, fmt: str, topics: list[Topic] | None = None) -> str:
+    """The result in ``fmt``, a name of FORMATS, as `grade --format` asks."""
+    return FORMATS[fmt].write(result, topics or [])

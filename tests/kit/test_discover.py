@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from kitsupport import SOLUTION
 
-from grader import discover, grade, manifest
+from grader import discover, manifest, pipeline
 
 ROOT = manifest.ROOT
 TOPICS = manifest.load()
@@ -76,7 +76,7 @@ def test_six_correct_modules_beside_data_git_and_venv_keep_full_marks(tmp_path, 
     found = discover.find(path, TOPICS)
     assert not found.error and not found.problems and not found.flags, found
     assert set(found.where.values()) == {f"{WORK}/{t.module_file}" for t in TOPICS}
-    result = grade.grade_submission(path, TOPICS, submission=found)
+    result = pipeline.grade_submission(path, TOPICS, submission=found)
     assert [t.topic for t in result.topics if not t.complete] == [], result.topics
     assert (result.score, sum(t.max_score for t in result.topics)) == (60, 60)
 
@@ -126,7 +126,7 @@ def test_a_bounded_walk_keeps_what_it_found_and_says_where_it_stopped(tmp_path, 
     assert not found.error and found.files == {"countdown": SOLUTION.encode()}
     assert found.flags == [f"{discover.STOPPED} at its 20 entries limit, in a-data: what is "
                            "there, beside it or deeper was not looked at"]
-    result = grade.grade_submission(tmp_path, TWO, submission=found)
+    result = pipeline.grade_submission(tmp_path, TWO, submission=found)
     scores = {t.topic: (t.status, t.score) for t in result.topics}
     assert scores == {"countdown": ("graded", 10), "asyncio_chain": ("missing", 0)}
     assert found.flags[0] in result.flags

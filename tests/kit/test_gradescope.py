@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from kitsupport import path_without
 
-from grader import export, gradescope, manifest, runner, scoring
+from grader import export, gradescope_zip, manifest, runner, scoring
 from grader.channel import Status
 from grader.results import SubmissionResult, TestOutcome, topic_outcome
 
@@ -57,7 +57,7 @@ needs_layout = pytest.mark.skipif(not _can_bind_autograder(), reason=(
 
 def unpack(tmp_path: Path) -> Path:
     """The zip unpacked as Gradescope does; the folder that stands for /autograder."""
-    archive = gradescope.build(tmp_path / "autograder.zip")
+    archive = gradescope_zip.build(tmp_path / "autograder.zip")
     autograder = tmp_path / "autograder"
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(autograder / "source")
@@ -212,7 +212,7 @@ def test_a_grade_cut_short_keeps_the_topics_already_graded(tmp_path):
 
 
 def test_the_zip_holds_the_kit_and_never_the_solutions(tmp_path):
-    archive = gradescope.build(tmp_path / "autograder.zip")
+    archive = gradescope_zip.build(tmp_path / "autograder.zip")
     with zipfile.ZipFile(archive) as zipped:
         names = set(zipped.namelist())
         modes = {i.filename: i.external_attr >> 16 for i in zipped.infolist()}
@@ -224,10 +224,10 @@ def test_the_zip_holds_the_kit_and_never_the_solutions(tmp_path):
 
 def test_the_scripts_name_the_kit_by_its_place_not_their_own():
     # Gradescope runs a copy of run_autograder one level above the kit.
-    assert "$0" not in gradescope.RUN
-    assert 'KIT="$ROOT/source"' in gradescope.RUN
+    assert "$0" not in gradescope_zip.RUN
+    assert 'KIT="$ROOT/source"' in gradescope_zip.RUN
     bash = shutil.which("bash")
-    for script in (gradescope.RUN, gradescope.SETUP):
+    for script in (gradescope_zip.RUN, gradescope_zip.SETUP):
         assert subprocess.run([bash, "-n"], input=script, text=True, check=False).returncode == 0
 
 
@@ -241,9 +241,9 @@ def test_setup_installs_the_pins_the_kit_is_tested_with():
     assert {"pytest", "pytest-timeout", "pylint"} <= set(constraints)
     for name, version in constraints.items():     # what this very run uses
         assert importlib.metadata.version(name) == version, name
-    install = [line for line in gradescope.SETUP.splitlines() if "pip install" in line]
+    install = [line for line in gradescope_zip.SETUP.splitlines() if "pip install" in line]
     assert install and all('-c "$HERE/constraints.txt"' in line for line in install)
-    assert "deadsnakes" in gradescope.SETUP and "python3 -c" in gradescope.SETUP
+    assert "deadsnakes" in gradescope_zip.SETUP and "python3 -c" in gradescope_zip.SETUP
 
 
 def test_a_passed_test_shows_its_full_points():

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from kitsupport import SLEEP_TAG, SOLUTION, open_folder, stray_sleepers
 
-from grader import grade, manifest, runner, sandbox
+from grader import manifest, pipeline, runner, sandbox
 
 ROOT = manifest.ROOT
 TOPICS = manifest.by_name("countdown,asyncio_chain")
@@ -46,7 +46,7 @@ def submit(tmp_path: Path, countdown: str | bytes | None, timeout: float = 20):
         data = countdown.encode() if isinstance(countdown, str) else countdown
         (folder / "countdown.py").write_bytes(data)
     started = time.monotonic()
-    result = grade.grade_submission(folder, TOPICS, jobs=2, timeout=timeout)
+    result = pipeline.grade_submission(folder, TOPICS, jobs=2, timeout=timeout)
     elapsed = time.monotonic() - started
     by_topic = {t.topic: t for t in result.topics}
     assert by_topic["asyncio_chain"].complete, by_topic["asyncio_chain"]
@@ -195,7 +195,7 @@ def test_a_planted_conftest_is_never_used(tmp_path):
                                        encoding="utf-8")
     (folder / "countdown.py").write_text(STUB, encoding="utf-8")
     (folder / "asyncio_chain.py").write_text(ASYNC_SOLUTION, encoding="utf-8")
-    result = grade.grade_submission(folder, TOPICS)
+    result = pipeline.grade_submission(folder, TOPICS)
     assert {t.topic: t.score for t in result.topics} == {"countdown": 0, "asyncio_chain": 10}
 
 
@@ -208,7 +208,7 @@ def test_unsafe_zip_entries_and_symlinks_are_refused(tmp_path):
         link.external_attr = 0o120777 << 16
         zipped.writestr(link, str(ROOT / "solutions" / "countdown.py"))
         zipped.writestr("repo/exercises/asyncio_chain.py", ASYNC_SOLUTION)
-    result = grade.grade_submission(archive, TOPICS)
+    result = pipeline.grade_submission(archive, TOPICS)
     scores = {t.topic: (t.status, t.score) for t in result.topics}
     assert scores == {"countdown": ("missing", 0), "asyncio_chain": ("graded", 10)}
     assert sum("refused" in f for f in result.flags) == 3, result.flags
@@ -218,7 +218,7 @@ def test_unsafe_zip_entries_and_symlinks_are_refused(tmp_path):
     folder.mkdir()
     (folder / "countdown.py").symlink_to(ROOT / "solutions" / "countdown.py")
     (folder / "asyncio_chain.py").write_text(ASYNC_SOLUTION, encoding="utf-8")
-    result = grade.grade_submission(folder, TOPICS)
+    result = pipeline.grade_submission(folder, TOPICS)
     assert {t.topic: t.score for t in result.topics} == {"countdown": 0, "asyncio_chain": 10}
     assert any("symlink not followed" in f for f in result.flags)
 
@@ -228,7 +228,7 @@ def test_grading_the_same_submission_is_repeatable(tmp_path):
     (tmp_path / "s").mkdir()
     for topic in TOPICS:
         shutil.copy(ROOT / "solutions" / topic.module_file, tmp_path / "s")
-    scores = {tuple(t.score for t in grade.grade_submission(tmp_path / "s", TOPICS).topics)
+    scores = {tuple(t.score for t in pipeline.grade_submission(tmp_path / "s", TOPICS).topics)
               for _ in range(20)}
     assert scores == {(10.0, 10.0)}
 

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from grader import batch, catalog, export, grade, lint, manifest, runner, scoring
+from grader import batch, catalog, export, lint, manifest, pipeline, runner, scoring
 from grader.channel import Status
 from grader.results import LINT_TEST, TestOutcome, topic_outcome
 
@@ -34,7 +34,7 @@ def student(tmp_path, source: str):
 
 
 def test_a_mistake_seen_in_the_source_is_reported_with_its_line(tmp_path):
-    result = grade.grade_submission(student(tmp_path, WRONG), COUNTDOWN)
+    result = pipeline.grade_submission(student(tmp_path, WRONG), COUNTDOWN)
     topic = result.topics[0]
     assert len(topic.lint) == 1, topic.lint
     line = max(n for n, text in enumerate(WRONG.splitlines(), 1) if "target=countdown(" in text)
@@ -48,7 +48,7 @@ def test_a_mistake_seen_in_the_source_is_reported_with_its_line(tmp_path):
 
 def test_correct_code_gets_no_finding_and_no_extra_entry(tmp_path):
     source = (ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
-    result = grade.grade_submission(student(tmp_path, source), COUNTDOWN)
+    result = pipeline.grade_submission(student(tmp_path, source), COUNTDOWN)
     assert result.topics[0].lint == [] and result.topics[0].complete
     assert "static concurrency" not in export.gradescope(result)
 
@@ -56,7 +56,7 @@ def test_correct_code_gets_no_finding_and_no_extra_entry(tmp_path):
 def test_code_run_later_cannot_take_the_findings_back(tmp_path):
     hostile = WRONG + ("\nimport sys as _sys\n_sys.modules['grader.pylint_concurrency'] = None\n"
                        "_sys.modules['grader.pytest_plugin'] = None\n")
-    result = grade.grade_submission(student(tmp_path, hostile), COUNTDOWN)
+    result = pipeline.grade_submission(student(tmp_path, hostile), COUNTDOWN)
     assert any("target=countdown" in f for f in result.topics[0].lint)
 
 

@@ -17,7 +17,7 @@ import zipfile
 
 import pytest
 
-from grader import discover, grade, manifest, notebooks
+from grader import discover, manifest, notebooks, pipeline
 
 ROOT = manifest.ROOT
 TOPICS = manifest.by_name("countdown,asyncio_chain")
@@ -296,7 +296,7 @@ def test_batch_grades_nbgrader_submitted_tree_one_student_per_child(tmp_path):
 
 def test_grade_reports_a_broken_notebook_and_grades_the_rest(tmp_path):
     (tmp_path / "countdown.ipynb").write_text("{ not json", encoding="utf-8")
-    result = grade.grade_submission(tmp_path, manifest.by_name("countdown"))
+    result = pipeline.grade_submission(tmp_path, manifest.by_name("countdown"))
     outcome = result.topics[0]
     assert outcome.status == "error" and outcome.score == 0
     assert "countdown.ipynb is not a notebook" in outcome.message

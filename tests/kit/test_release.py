@@ -9,8 +9,9 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
-from grader import catalog, check, gradescope, layout, manifest, release
+from grader import catalog, check, gradescope_zip, layout, manifest, release
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
 FORBIDDEN_DIRS = {"solutions", "hidden", "wrong", "alternatives", "kit", "bench", ".ci"}
@@ -47,7 +48,7 @@ def test_the_lint_plugin_package_ships_whole(tmp_path):
     shipped = tmp_path / "student" / "grader"
     assert package <= {p.relative_to(shipped).as_posix() for p in shipped.rglob("*.py")}
     assert not list(shipped.rglob("__pycache__"))
-    with zipfile.ZipFile(gradescope.build(tmp_path / "autograder.zip")) as zipped:
+    with zipfile.ZipFile(gradescope_zip.build(tmp_path / "autograder.zip")) as zipped:
         assert {f"grader/{name}" for name in package} <= set(zipped.namelist())
     # The release's own copy loads and finds, with the kit's grader nowhere on the path.
     probe = ("import grader.pylint_concurrency as p; print(p.__file__); "
@@ -172,6 +173,14 @@ def table_points(stdout: str) -> tuple[float, float]:
     return float(found[1]), float(found[2])
 
 
+def plant_target_called(release_dir: Path) -> int:
+    """The catalog's target=countdown(...) mistake as the release's countdown; its line."""
+    wrong = catalog.case("wrong", "countdown", "target_called").text
+    (release_dir / "exercises/countdown.py").write_text(wrong, encoding="utf-8")
+    return next(n for n, line in enumerate(wrong.splitlines(), 1)
+                if "threading.Thread(target=countdown(" in line)
+
+
 def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
     release.build(tmp_path / "student")
     here = tmp_path / "student"
@@ -193,8 +202,7 @@ def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
     assert (here / "constraints.txt").is_file()
     assert "pylint" in (here / "pyproject.toml").read_text("utf-8")
     # A partly wrong countdown (target=countdown(...)), every other topic a stub.
-    (here / "exercises/countdown.py").write_text(
-        catalog.case("wrong", "countdown", "target_called").text, encoding="utf-8")
+    mistake = plant_target_called(here)
     outputs, logs = {}, {}
     for step in steps:
         if "run" in step and step is not setup:   # this interpreter has the packages
@@ -211,7 +219,7 @@ def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
     assert report["totalPoints"] == score and report["maxPoints"] == maximum == 60
     assert js_number(report["totalPoints"]) == f"{score:g}"
     assert report["failed"]
-    assert "! line 36: Thread(target=countdown(...))" in logs["kit"]   # findings in the log
+    assert f"! line {mistake}: Thread(target=countdown(...))" in logs["kit"]   # the findings
     # The same verdict as `make check` in the release.
     done = subprocess.run(["make", "--no-print-directory", "check", f"PY={sys.executable}",
                            "STAMP="], cwd=here, capture_output=True, text=True, timeout=300,

@@ -10,7 +10,7 @@ import time
 import pytest
 from kitsupport import HIDDEN, SLEEP_TAG, SOLUTION, path_without, stray_sleepers
 
-from grader import grade, manifest, sandbox
+from grader import manifest, pipeline, sandbox
 
 TOPICS = manifest.by_name("countdown")
 STUB = (manifest.ROOT / "exercises" / "countdown.py").read_text(encoding="utf-8")
@@ -48,7 +48,7 @@ def grade_countdown(tmp_path, code: str, timeout: float = 20):
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "countdown.py").write_text(code, encoding="utf-8")
-    return grade.grade_submission(folder, TOPICS, timeout=timeout)
+    return pipeline.grade_submission(folder, TOPICS, timeout=timeout)
 
 
 def test_a_correct_solution_keeps_full_marks_and_the_fallback_is_flagged(tmp_path, fallback):
