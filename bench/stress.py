@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import check, manifest, scoring  # noqa: E402  pylint: disable=wrong-import-position
+from grader import check, manifest  # noqa: E402  pylint: disable=wrong-import-position
+from grader.results import TopicOutcome  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def _hog() -> None:
@@ -52,19 +53,19 @@ def xdist_run() -> tuple[int, list[str]]:
     return done.returncode, failed
 
 
-def tally(results: list[scoring.TopicScore], failures: collections.Counter[str],
+def tally(results: list[TopicOutcome], failures: collections.Counter[str],
           examples: dict[str, str]) -> int:
     """Count one run's failed tests and topics into ``failures``; how many there were."""
     bad = 0
     for result in results:
-        for test in result.run.tests:
+        for test in result.tests:
             if test.status != "passed":
-                key = f"{result.run.topic.name}::{test.name}"
+                key = f"{result.topic}::{test.name}"
                 failures[key] += 1
                 examples.setdefault(key, test.message)
                 bad += 1
-        if result.run.status != "graded":
-            failures[f"{result.run.topic.name} ({result.run.status})"] += 1
+        if result.status != "graded":
+            failures[f"{result.topic} ({result.status})"] += 1
             bad += 1
     return bad
 

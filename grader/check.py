@@ -24,11 +24,11 @@ from typing import Any
 from grader import export, manifest, runner, scoring
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
-from grader.results import SubmissionResult, topic_outcome
+from grader.results import SubmissionResult, TopicOutcome
 
 
 def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
-                 jobs: int = 2, tests_dir: Path | None = None) -> list[scoring.TopicScore]:
+                 jobs: int = 2, tests_dir: Path | None = None) -> list[TopicOutcome]:
     """Run and score every topic against ``target``, ``jobs`` topics at a time."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         runs = pool.map(lambda t: runner.run_topic(t, target, hidden=hidden,
@@ -36,9 +36,9 @@ def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
         return [scoring.score(run) for run in runs]
 
 
-def as_result(name: str, scores: list[scoring.TopicScore]) -> SubmissionResult:
-    """The scores as one submission's result, the shape the exports print."""
-    return SubmissionResult(name, [topic_outcome(s) for s in scores])
+def as_result(name: str, scores: list[TopicOutcome]) -> SubmissionResult:
+    """The scored topics as one submission's result, the shape the exports print."""
+    return SubmissionResult(name, scores)
 
 
 def classroom_results(result: SubmissionResult) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from grader import discover, runner, scan, scoring
 from grader.channel import TopicStatus
 from grader.manifest import Topic
-from grader.results import SubmissionResult, TopicOutcome, topic_outcome
+from grader.results import SubmissionResult, TopicOutcome
 
 
 # The options are keyword-only, each with a default; the callers name the ones they set.
@@ -95,7 +95,7 @@ def _grade_topic(grading: _Grading, topic: Topic, *, cache, timeout: float | Non
         return known[0]
     run = runner.run_topic(topic, source=source, hidden=True, timeout=timeout, confine=confine)
     grading.notes.extend(run.notes)
-    outcome = topic_outcome(scoring.score(run))
+    outcome = scoring.score(run)
     if cache is not None and run.status == TopicStatus.GRADED:
         cache.remember(digest, outcome, run.notes)
     return outcome

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from grader.channel import Status, TopicStatus, is_complete
 
-if TYPE_CHECKING:                      # scoring reads runner, which makes these records
-    from grader.scoring import TopicScore
+if TYPE_CHECKING:                      # the runner makes these records: no import cycle
+    from grader.runner import TopicRun
 
 LINT_TEST = "static::concurrency checks"    # the pseudo-test a manifest lint_weight adds
 
@@ -81,6 +81,14 @@ class TopicOutcome:  # pylint: disable=too-many-instance-attributes
         """Whether the topic ran to the end and earned all its points."""
         return is_complete(self.status, self.score, self.max_score)
 
+    @property
+    def first_failure(self) -> str:
+        """The learner message of the first test that did not pass, or the topic's message."""
+        for test in self.tests:
+            if test.status != Status.PASSED:
+                return test.message or f"{test.name} {test.status}"
+        return self.message
+
 
 @dataclasses.dataclass
 class SubmissionResult:
@@ -129,25 +137,26 @@ class SubmissionResult:
                    notes=list(data.get("notes", [])))
 
 
-def topic_outcome(scored: TopicScore) -> TopicOutcome:
-    """Turn a scored topic run into its outcome, spreading points over tests."""
-    run = scored.run
+def topic_outcome(run: TopicRun, score: float) -> TopicOutcome:
+    """A topic run and its score (grader.scoring) as its outcome, points spread over tests."""
+    maximum = run.topic.points
     total = sum(t.points for t in run.tests) or 1.0
     weight = run.topic.lint_weight if run.tests else 0.0
-    share = scored.max_score * (1 - weight)
+    share = maximum * (1 - weight)
     tests = [dataclasses.replace(t, max_score=round(share * t.points / total, 4))
              for t in run.tests]
     if weight:                         # the static checks' share shows as one more test
         tests.append(TestOutcome(LINT_TEST, Status.FAILED if run.lint else Status.PASSED, 0.0,
-                                 round(scored.max_score * weight, 4), "; ".join(run.lint)))
-    _settle(tests, scored.max_score if tests else 0.0)
+                                 round(maximum * weight, 4), "; ".join(run.lint)))
+    _settle(tests, maximum if tests else 0.0)
     for test in tests:
         test.score = test.max_score if test.status == Status.PASSED else 0.0
-    message = run.message if run.status != TopicStatus.GRADED else (
-        "" if scored.complete else scored.first_failure)
-    return TopicOutcome(run.topic.name, run.topic.title, scored.score, scored.max_score,
-                        run.status, message, tests, run.topic.hints, round(run.seconds, 2),
-                        run.topic.number, list(run.lint))
+    outcome = TopicOutcome(run.topic.name, run.topic.title, score, maximum, run.status,
+                           run.message, tests, run.topic.hints, round(run.seconds, 2),
+                           run.topic.number, list(run.lint))
+    if run.status == TopicStatus.GRADED:
+        outcome.message = "" if outcome.complete else outcome.first_failure
+    return outcome
 
 
 def _settle(tests: list[TestOutcome], total: float) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from grader import catalog, manifest, runner, scoring
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
+from grader.results import TopicOutcome
 
 CATALOGS = {"wrong": "Wrong:", "alternatives": "Alternative:"}
 
@@ -44,7 +45,7 @@ class Verdict:
     """How one case scored, and whether that is what it must score."""
 
     case: Case
-    result: scoring.TopicScore
+    result: TopicOutcome
     ok: bool
 
 
@@ -86,7 +87,7 @@ def judge(case: Case) -> Verdict:
             (target / case.topic.module_file).write_bytes(text.encode("utf-8"))
         result = scoring.score(runner.run_topic(case.topic, target, hidden=True))
     ok = {"full": result.complete,
-          "zero": result.score == 0 and result.run.status == TopicStatus.GRADED,
+          "zero": result.score == 0 and result.status == TopicStatus.GRADED,
           "loses": result.score < result.max_score}[case.expect]
     return Verdict(case, result, ok)
 
@@ -109,7 +110,7 @@ def main(argv: list[str]) -> int:
             line = (f"{mark} {verdict.case.label:<58} must {verdict.case.expect:<5} "
                     f"got {result.score:g}/{result.max_score:g}")
             if not verdict.ok or verdict.case.expect == "loses":
-                failing = [t.name for t in result.run.tests if t.status != Status.PASSED]
+                failing = [t.name for t in result.tests if t.status != Status.PASSED]
                 detail = result.first_failure if verdict.case.expect != "zero" else ""
                 if failing:
                     line += f"  [{', '.join(failing)[:150]}]"

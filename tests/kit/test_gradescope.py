@@ -27,7 +27,7 @@ from kitsupport import path_without
 
 from grader import export, gradescope_zip, manifest, runner, scoring
 from grader.channel import Status
-from grader.results import SubmissionResult, TestOutcome, topic_outcome
+from grader.results import SubmissionResult, TestOutcome
 
 ROOT = manifest.ROOT
 TOPICS = manifest.load()
@@ -251,7 +251,7 @@ def test_a_passed_test_shows_its_full_points():
     # 21 tests of one point, 10 passed: 10/21 of 10 = 4.7619..., shares of 0.4762.
     tests = [TestOutcome(f"t{i}", Status.PASSED if i < 10 else Status.FAILED)
              for i in range(21)]
-    outcome = topic_outcome(scoring.score(runner.TopicRun(topic, "graded", tests)))
+    outcome = scoring.score(runner.TopicRun(topic, "graded", tests))
     data = json.loads(export.gradescope(_one(outcome)))
     for test in data["tests"]:
         if test["status"] == "passed":

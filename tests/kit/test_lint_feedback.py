@@ -18,7 +18,7 @@ import pytest
 
 from grader import batch, catalog, export, lint, manifest, pipeline, runner, scoring
 from grader.channel import Status
-from grader.results import LINT_TEST, TestOutcome, topic_outcome
+from grader.results import LINT_TEST, TestOutcome
 
 ROOT = manifest.ROOT
 COUNTDOWN = manifest.by_name("countdown")
@@ -86,9 +86,8 @@ def fake_run(weight: float, found: list[str], passed: int, failed: int) -> runne
     (1.0, [], 0, 4, 10.0),                # all on the checks (a manifest may say so)
 ])
 def test_lint_weight_moves_that_share_of_the_points(weight, found, passed, failed, expected):
-    scored = scoring.score(fake_run(weight, found, passed, failed))
-    assert scored.score == pytest.approx(expected)
-    outcome = topic_outcome(scored)
+    outcome = scoring.score(fake_run(weight, found, passed, failed))
+    assert outcome.score == pytest.approx(expected)
     assert sum(t.score for t in outcome.tests) == pytest.approx(expected)
     assert sum(t.max_score for t in outcome.tests) == pytest.approx(10.0)
     assert any(t.name == LINT_TEST for t in outcome.tests) == (weight > 0)

@@ -181,9 +181,8 @@ def plant_target_called(release_dir: Path) -> int:
                 if "threading.Thread(target=countdown(" in line)
 
 
-def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
-    release.build(tmp_path / "student")
-    here = tmp_path / "student"
+def workflow_steps(here: Path) -> list[dict]:
+    """The release's Classroom workflow, checked for the names Classroom expects; its steps."""
     workflow = read_workflow((here / ".github/workflows/classroom.yml").read_text("utf-8"))
     try:
         import yaml  # pylint: disable=import-outside-toplevel
@@ -194,7 +193,13 @@ def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
         assert parsed["jobs"] == workflow["jobs"]
     assert workflow["name"] == "Autograding Tests"
     assert list(workflow["jobs"]) == ["run-autograding-tests"]
-    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    return workflow["jobs"]["run-autograding-tests"]["steps"]
+
+
+def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
+    release.build(tmp_path / "student")
+    here = tmp_path / "student"
+    steps = workflow_steps(here)
     # The set-up installs what `make check` installs, at the same pins (kit.mk).
     setup = next(s for s in steps if "pip install" in s.get("run", ""))
     assert "-c constraints.txt -e '.[test]'" in setup["run"]

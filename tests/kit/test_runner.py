@@ -9,12 +9,13 @@ import pytest
 from grader import manifest, runner, scoring
 from grader import export
 from grader.check import as_result
+from grader.results import TopicOutcome
 
 COUNTDOWN = manifest.by_name("countdown")[0]
 SOLUTION = (manifest.ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
 
 
-def grade(tmp_path: Path, text: str | None, **kwargs) -> scoring.TopicScore:
+def grade(tmp_path: Path, text: str | None, **kwargs) -> TopicOutcome:
     """Run and score countdown with ``text`` as the module (None: no module at all)."""
     if text is not None:
         (tmp_path / "countdown.py").write_text(text, encoding="utf-8")
@@ -24,13 +25,13 @@ def grade(tmp_path: Path, text: str | None, **kwargs) -> scoring.TopicScore:
 def test_the_reference_earns_full_marks(tmp_path):
     result = grade(tmp_path, SOLUTION)
     assert result.complete and result.score == 10
-    assert all(t.status == "passed" for t in result.run.tests)
+    assert all(t.status == "passed" for t in result.tests)
 
 
 def test_a_missing_module_is_reported_missing(tmp_path):
     result = grade(tmp_path, None)
-    assert result.run.status == "missing" and result.score == 0
-    assert "countdown.py was not found" in result.run.message
+    assert result.status == "missing" and result.score == 0
+    assert "countdown.py was not found" in result.message
 
 
 def test_a_syntax_error_names_its_line(tmp_path):
@@ -42,26 +43,26 @@ def test_a_syntax_error_names_its_line(tmp_path):
 def test_a_stub_says_which_function_to_write(tmp_path):
     result = grade(tmp_path, SOLUTION.replace("    thread.start()\n",
                                               "    raise NotImplementedError\n"))
-    messages = {t.name: t.message for t in result.run.tests}
+    messages = {t.name: t.message for t in result.tests}
     assert "start_countdown() is still a stub" in messages["test_start_countdown_passes_stop_on"]
     assert 0 < result.score < 10
 
 
 def test_exiting_at_import_scores_zero_not_a_crash(tmp_path):
     result = grade(tmp_path, "import os\nos._exit(0)\n")
-    assert result.score == 0 and result.run.status in {"error", "graded"}
+    assert result.score == 0 and result.status in {"error", "graded"}
 
 
 def test_a_hang_at_import_is_stopped(tmp_path):
     result = grade(tmp_path, "while True:\n    pass\n", timeout=8)
-    assert result.run.status == "timeout" and result.score == 0
-    assert result.run.seconds < 20
+    assert result.status == "timeout" and result.score == 0
+    assert result.seconds < 20
 
 
 @pytest.mark.parametrize("hidden", [False, True])
 def test_hidden_tests_run_only_when_asked(tmp_path, hidden):
     result = grade(tmp_path, SOLUTION, hidden=hidden)
-    assert any(t.name.startswith("hidden::") for t in result.run.tests) is hidden
+    assert any(t.name.startswith("hidden::") for t in result.tests) is hidden
 
 
 def test_the_table_shows_progress_and_the_first_failure(tmp_path):
