@@ -41,6 +41,8 @@ class TopicStatus(StrEnum):
 # The run folder: the tests and their helpers, the module under test, the
 # grader's plugin, pytest's configuration, and the only writable folder.
 TESTS, SUBMISSION, LIB, CONFIG, WORK = "tests", "submission", "lib", "pyproject.toml", "work"
+OUTPUT_KEEP = 4000        # characters of the test process's output kept from each end
+NOT_STARTED = "could not start the tests: {error}"
 
 
 # The command is one list; each keyword is one of its options.

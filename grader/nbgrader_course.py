@@ -153,8 +153,8 @@ def kit_run(topic, files, module, limit, channel):
         status = kit_execute(root, key, limit, channel)
         lines = (root / "results").read_text(encoding="utf-8", errors="replace").splitlines()
         with open(root / "output", "rb") as handle:
-            head = handle.read(4000)
-            handle.seek(max(len(head), os.path.getsize(root / "output") - 4000))
+            head = handle.read(channel.OUTPUT_KEEP)
+            handle.seek(max(len(head), os.path.getsize(root / "output") - channel.OUTPUT_KEEP))
             output = (head + handle.read()).decode("utf-8", "replace")
     return lines, key, status, output
 
@@ -191,7 +191,7 @@ def kit_execute(root, key, limit, channel):
                 except OSError:
                     pass
     except OSError as exc:
-        (root / "output").write_text(f"could not start the tests: {exc}", encoding="utf-8")
+        (root / "output").write_text(channel.NOT_STARTED.format(error=exc), encoding="utf-8")
         status = "error"
     finally:
         os.close(results)

@@ -29,7 +29,6 @@ from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import TestOutcome
 
-OUTPUT_KEEP = 4000          # characters kept from each end of the process's output
 
 
 @dataclasses.dataclass
@@ -178,7 +177,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
         os.close(results_write)
         os.close(key_read)
         reader.join(5)
-        return [], [], TopicStatus.ERROR, f"could not start the tests: {exc}"
+        return [], [], TopicStatus.ERROR, channel.NOT_STARTED.format(error=exc)
     os.close(results_write)
     os.close(key_read)
     pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
@@ -222,14 +221,14 @@ class _CappedOutput:
             if not chunk:
                 return
             self.total += len(chunk)
-            room = OUTPUT_KEEP - len(self.head)
+            room = channel.OUTPUT_KEEP - len(self.head)
             if room > 0:
                 self.head += chunk[:room]
                 chunk = chunk[room:]
             self.tail += chunk
-            if len(self.tail) > OUTPUT_KEEP:
-                self.cut += len(self.tail) - OUTPUT_KEEP
-                del self.tail[:-OUTPUT_KEEP]
+            if len(self.tail) > channel.OUTPUT_KEEP:
+                self.cut += len(self.tail) - channel.OUTPUT_KEEP
+                del self.tail[:-channel.OUTPUT_KEEP]
 
     def text(self) -> str:
         """The output kept, with a note where its middle was cut."""
