@@ -48,10 +48,11 @@ def parse_args() -> argparse.Namespace:
 
 def verdicts(verdict: verify.Verdict) -> tuple[float, dict[str, str]]:
     """One grade of a case: its score and each test's status (the topic's with its message)."""
-    run = verdict.result.run
-    tests = {test.name: test.status for test in run.tests}
-    tests["(topic)"] = f"{run.status}: {run.message[:300]}" if run.status != "graded" else "graded"
-    return verdict.result.score, tests
+    outcome = verdict.result
+    tests = {test.name: test.status for test in outcome.tests}
+    tests["(topic)"] = (f"{outcome.status}: {outcome.message[:300]}"
+                        if outcome.status != "graded" else "graded")
+    return outcome.score, tests
 
 
 def report(seen: dict[str, list[tuple[float, dict[str, str]]]]) -> int:

@@ -42,10 +42,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader import manifest
+from grader.layout import SOLUTIONS, TESTS
 from grader.stubs import BEGIN, END
 
-TESTS = manifest.ROOT / "tests"
-SOLUTIONS = manifest.ROOT / "solutions"
 FORMS = (".py", ".toml")
 
 

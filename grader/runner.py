@@ -90,9 +90,11 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
     status = channel.settle(tests, status, limit)
     records = [TestOutcome(t["name"], t["status"], message=t["message"], points=t["points"],
                            finished=t["finished"]) for t in tests]
-    message = {TopicStatus.TIMEOUT: f"stopped after {limit:.0f} s",
-               TopicStatus.ERROR: channel.collection_problem(output, topic.test_file, topic.name),
-               }.get(status, "")
+    message = ""
+    if status == TopicStatus.TIMEOUT:
+        message = f"stopped after {limit:.0f} s"
+    elif status == TopicStatus.ERROR:
+        message = channel.collection_problem(output, topic.test_file, topic.name)
     return TopicRun(topic, status, records, message, seconds, notes, output, findings)
 
 

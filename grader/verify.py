@@ -17,7 +17,6 @@ import argparse
 import concurrent.futures
 import dataclasses
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -78,14 +77,8 @@ def all_cases(topics: list[Topic]) -> list[Case]:
 
 def judge(case: Case) -> Verdict:
     """Grade one case (visible + hidden tests) and compare with its expectation."""
-    with tempfile.TemporaryDirectory(prefix="kit-verify-") as scratch:
-        target, text = case.source, case.text
-        if text is None and case.source.is_file():
-            text = case.source.read_bytes().decode("utf-8")
-        if text is not None:
-            target = Path(scratch)
-            (target / case.topic.module_file).write_bytes(text.encode("utf-8"))
-        result = scoring.score(runner.run_topic(case.topic, target, hidden=True))
+    source = case.text.encode("utf-8") if case.text is not None else None
+    result = scoring.score(runner.run_topic(case.topic, case.source, source=source, hidden=True))
     ok = {"full": result.complete,
           "zero": result.score == 0 and result.status == TopicStatus.GRADED,
           "loses": result.score < result.max_score}[case.expect]
