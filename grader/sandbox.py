@@ -156,9 +156,7 @@ def wrap(command: list[str],  # pylint: disable=too-many-arguments,too-many-posi
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session",
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--cap-drop", "ALL", "--hostname", "grader"]
-    for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
-        if os.path.exists(system):
-            args += ["--ro-bind", system, system]
+    args += system_binds()
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for path in _python_roots() + readonly:
         args += ["--ro-bind", str(path), str(path)]
@@ -167,6 +165,15 @@ def wrap(command: list[str],  # pylint: disable=too-many-arguments,too-many-posi
     args += ["--remount-ro", "/", "--chdir", str(cwd), "--setenv", "HOME", "/tmp",
              "--setenv", "TMPDIR", "/tmp", "--"]
     return args + inner
+
+
+def system_binds() -> list[str]:
+    """bwrap arguments binding the machine's system folders read-only."""
+    binds = []
+    for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
+        if os.path.exists(system):
+            binds += ["--ro-bind", system, system]
+    return binds
 
 
 def _python_roots() -> list[Path]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from kitsupport import path_without
 
-from grader import export, gradescope_zip, manifest, runner, scoring
+from grader import export, gradescope_zip, manifest, runner, sandbox, scoring
 from grader.channel import Status
 from grader.results import SubmissionResult, TestOutcome
 
@@ -38,17 +38,8 @@ PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 def _can_bind_autograder() -> bool:
     if not BWRAP:
         return False
-    probe = [BWRAP, *_system_binds(), "--tmpfs", "/autograder", "/usr/bin/true"]
+    probe = [BWRAP, *sandbox.system_binds(), "--tmpfs", "/autograder", "/usr/bin/true"]
     return subprocess.run(probe, capture_output=True, check=False).returncode == 0
-
-
-def _system_binds() -> list[str]:
-    """The machine's system folders, read-only: what a Gradescope image has too."""
-    binds = []
-    for system in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
-        if os.path.exists(system):
-            binds += ["--ro-bind", system, system]
-    return binds
 
 
 needs_layout = pytest.mark.skipif(not _can_bind_autograder(), reason=(
@@ -79,7 +70,7 @@ def run_as_gradescope(autograder: Path, python: str | None = sys.executable,
     command = [BWRAP, "--die-with-parent", "--proc", "/proc", "--dev", "/dev",
                "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
                "--bind", str(autograder), "/autograder"]
-    command += _system_binds()
+    command += sandbox.system_binds()
     for folder in sorted({venv, base} | {Path(p) for p in path.split(":") if p.startswith("/tmp")}):
         command += ["--ro-bind", str(folder), str(folder)]
     if python:                      # what setup.sh would have made
@@ -289,7 +280,7 @@ def test_setup_uses_the_system_python_only_when_it_is_new_enough(tmp_path, syste
         (fake / name).write_text(text, encoding="utf-8")
         (fake / name).chmod(0o755)
     command = [BWRAP, "--die-with-parent", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               *_system_binds(), "--bind", str(autograder), "/autograder",
+               *sandbox.system_binds(), "--bind", str(autograder), "/autograder",
                "--ro-bind", str(fake), "/fake", "--clearenv", "--setenv", "PATH",
                "/fake:" + PATH, "--setenv", "FAKE_OLD", "1" if system_python == "3.10" else "",
                "--chdir", "/autograder", "bash", "/autograder/source/setup.sh"]
