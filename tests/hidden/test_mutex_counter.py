@@ -50,25 +50,27 @@ def test_two_hammers_at_once(mod):
     # While one hammer's threads are held inside increment, a second hammer on
     # another counter must finish on its own: state kept between calls (a
     # module-level list of threads) makes it wait for, or count, the first's.
-    gate, inside = threading.Event(), threading.Semaphore(0)
+    # Threads are counted, not calls: one thread whose held increment ran out of
+    # gate time and came back must not pass for a second thread.
+    gate, both_inside, lock, callers = threading.Event(), threading.Event(), threading.Lock(), set()
 
     class Held(mod.Counter):
         """The student's Counter; every increment waits for the test's gate."""
 
         def increment(self, *args, **kwargs):
-            """Note the call, wait for the gate, then the student's increment."""
-            inside.release()
+            """Note the calling thread, wait for the gate, then the student's increment."""
+            with lock:
+                callers.add(threading.current_thread())
+                if len(callers) >= 2:
+                    both_inside.set()
             gate.wait(5.0)
             return super().increment(*args, **kwargs)
 
     held = Held()
     first = Background(mod.hammer, held, 2, 3)
     try:
-        for _ in range(2):
-            # The semaphore counts calls that came in; nothing is held to release.
-            entered = inside.acquire(timeout=5.0)  # pylint: disable=consider-using-with
-            expect(entered, "hammer(counter, 2, 3) did not call "
-                   "increment from 2 threads within 5 s.")
+        expect(both_inside.wait(5.0), "hammer(counter, 2, 3) did not call "
+               "increment from 2 threads within 5 s.")
         with pytest.MonkeyPatch.context() as patch:   # its first thread held, as in hammer_held
             schedule = Schedule(patch, mod, hold=0.5, quick=1)
             second = Background(schedule.call, mod.hammer, mod.Counter(), 2, 5)
