@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 # pylint: disable=wrong-import-position
 from stress import start_hogs  # noqa: E402
-from grader import manifest, verify  # noqa: E402
+from grader import capacity, manifest, verify  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -81,6 +81,7 @@ def main() -> int:
     jobs = [case for case in cases for _ in range(args.runs)]
     seen: dict[str, list[tuple[float, dict[str, str]]]] = collections.defaultdict(list)
     unexpected: collections.Counter[str] = collections.Counter()  # grades not as verify wants
+    capacity.GATE.configure(args.jobs)
     hogs = start_hogs(args.hogs)
     started = time.monotonic()
     try:

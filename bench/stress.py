@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import check, manifest  # noqa: E402  pylint: disable=wrong-import-position
+from grader import capacity, check, manifest  # noqa: E402  pylint: disable=wrong-import-position
 from grader.results import TopicOutcome  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -89,13 +89,14 @@ def main() -> int:
     target = ROOT / "solutions"
     failures: collections.Counter[str] = collections.Counter()
     examples: dict[str, str] = {}
+    capacity.GATE.configure(args.jobs)
     hogs = start_hogs(args.hogs)        # at normal priority...
     if args.nice:
         os.nice(args.nice)              # ...and only the tests niced (inherited by each run)
     started = time.monotonic()
     try:
         for number in range(1, args.runs + 1):
-            bad = tally(check.grade_folder(target, topics, hidden=True, jobs=args.jobs),
+            bad = tally(check.grade_folder(target, topics, hidden=True),
                         failures, examples)
             print(f"run {number}/{args.runs}: {'ok' if not bad else f'{bad} FAILED'} "
                   f"({time.monotonic() - started:.0f} s)", flush=True)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import hashlib
-import os
 import sys
 import threading
 import time
 from pathlib import Path
 
-from grader import discover, export, manifest, pipeline, report
+from grader import capacity, discover, export, manifest, pipeline, report
 from grader.gradebook import Gradebook
 from grader.manifest import Topic
 from grader.results import SubmissionResult
@@ -120,8 +119,8 @@ def pending(book: Gradebook, folder: Path, topics: list[Topic],
 
 
 # The options are keyword-only and each is a command-line flag of `grader batch`.
-def run_batch(folder: Path, out: Path, topics: list[Topic], *,  # pylint: disable=too-many-arguments
-              jobs: int, shard: tuple[int, int] | None, timeout: float | None) -> int:
+def run_batch(folder: Path, out: Path, topics: list[Topic], *,
+              shard: tuple[int, int] | None, timeout: float | None) -> int:
     """Grade what changed in ``folder`` into ``out`` and rewrite the exports; 1 if any failed."""
     out.mkdir(parents=True, exist_ok=True)
     book = Gradebook(out / "gradebook.sqlite")
@@ -133,7 +132,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *,  # pylint: disabl
         nonlocal failed
         path, submission = item
         try:
-            result = pipeline.grade_submission(path, topics, jobs=1, timeout=timeout,
+            result = pipeline.grade_submission(path, topics, timeout=timeout,
                                             submission=submission, cache=book)
             book.record(result)
         except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -141,7 +140,9 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *,  # pylint: disabl
             print(f"\n{submission.name}: grading failed: {exc}", file=sys.stderr)
         progress.step(submission.name)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Enough submissions in flight that the gate always has a topic waiting to start.
+    in_flight = 2 + capacity.GATE.most // max(1, len(topics))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=in_flight) as pool:
         list(pool.map(one, todo))
     progress.close()
     results = write_exports(book, out, topics)
@@ -159,7 +160,8 @@ def main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--jobs", type=int, default=0, help="submissions at once (0: auto)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="topic runs at once (0: as many as the free CPU allows)")
     parser.add_argument("--shard", default=None, help="grade only shard I of N, e.g. 2/4")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
     parser.add_argument("--topics", default="")
@@ -167,6 +169,6 @@ def main(argv: list[str]) -> int:
     if not args.folder.is_dir():
         print(f"error: {args.folder}: no such folder", file=sys.stderr)
         return 2
-    jobs = args.jobs or os.cpu_count() or 2
-    return run_batch(args.folder, args.out, manifest.select_or_exit(args.topics), jobs=jobs,
+    capacity.GATE.configure(args.jobs)
+    return run_batch(args.folder, args.out, manifest.select_or_exit(args.topics),
                      shard=parse_shard(args.shard), timeout=args.timeout)

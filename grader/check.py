@@ -21,16 +21,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader import export, manifest, runner, scoring
+from grader import capacity, export, manifest, runner, scoring
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import SubmissionResult, TopicOutcome
 
 
 def grade_folder(target: Path, topics: list[Topic], *, hidden: bool = False,
-                 jobs: int = 2, tests_dir: Path | None = None) -> list[TopicOutcome]:
-    """Run and score every topic against ``target``, ``jobs`` topics at a time."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+                 tests_dir: Path | None = None) -> list[TopicOutcome]:
+    """Run and score every topic against ``target``, as many at once as grader.capacity lets."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(topics))) as pool:
         runs = pool.map(lambda t: runner.run_topic(t, target, hidden=hidden,
                                                    tests_dir=tests_dir), topics)
         return [scoring.score(run) for run in runs]
@@ -106,8 +106,8 @@ def main(argv: list[str]) -> int:
                         help="folder of topic modules (default: exercises/)")
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
     parser.add_argument("--hidden", action="store_true", help="also run hidden tests")
-    parser.add_argument("--jobs", "-j", type=int, default=3,
-                        help="topics run at once (their tests mostly wait: 3 suit 2 cores)")
+    parser.add_argument("--jobs", "-j", type=int, default=0,
+                        help="topic runs at once (0: as many as the free CPU allows)")
     parser.add_argument("--classroom", metavar="FILE", type=Path,
                         help="also append each topic's GitHub Classroom runner result to FILE "
                              "(the workflow's $GITHUB_OUTPUT)")
@@ -117,7 +117,8 @@ def main(argv: list[str]) -> int:
     if not target.is_dir():
         print(f"error: {target}: no such folder", file=sys.stderr)
         return 2
-    scores = grade_folder(target.resolve(), topics, hidden=args.hidden, jobs=args.jobs)
+    capacity.GATE.configure(args.jobs)
+    scores = grade_folder(target.resolve(), topics, hidden=args.hidden)
     result = as_result(target.name, scores)
     width = min(shutil.get_terminal_size((100, 20)).columns, 110)
     print(export.table(result, width=width))

@@ -10,7 +10,7 @@ import argparse
 import os
 from pathlib import Path
 
-from grader import export, manifest
+from grader import capacity, export, manifest
 from grader.pipeline import grade_submission
 from grader.results import SubmissionResult
 
@@ -23,8 +23,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--format", choices=list(export.FORMATS), default="table")
     parser.add_argument("--output", type=Path, help="write here instead of stdout")
     parser.add_argument("--topics", default="", help="comma-separated topic names")
-    parser.add_argument("--jobs", type=int, default=3,
-                        help="topics graded at once (their tests mostly wait: 3 suit 2 cores)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="topic runs at once (0: as many as the free CPU allows)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per topic")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
@@ -32,7 +32,8 @@ def main(argv: list[str]) -> int:
     def write_partial(partial: SubmissionResult) -> None:
         _write(args.output, export.render(partial, args.format, topics))
 
-    result = grade_submission(args.path, topics, jobs=args.jobs, timeout=args.timeout,
+    capacity.GATE.configure(args.jobs)
+    result = grade_submission(args.path, topics, timeout=args.timeout,
                               on_topic=write_partial if args.output else None)
     text = export.render(result, args.format, topics)
     if args.output:

@@ -21,7 +21,7 @@ from grader.results import SubmissionResult, TopicOutcome
 
 # The options are keyword-only, each with a default; the callers name the ones they set.
 def grade_submission(path: Path, topics: list[Topic], *,  # pylint: disable=too-many-arguments
-                     jobs: int = 2, confine: bool = True,
+                     confine: bool = True,
                      timeout: float | None = None, name: str | None = None,
                      submission: discover.Submission | None = None,
                      cache=None, on_topic=None) -> SubmissionResult:
@@ -43,7 +43,8 @@ def grade_submission(path: Path, topics: list[Topic], *,  # pylint: disable=too-
         grading.done(topic, _grade_topic(grading, topic, cache=cache, timeout=timeout,
                                          confine=confine))
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Every topic asks at once; grader.capacity lets each run start when there is room.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(topics))) as pool:
         list(pool.map(grade_topic, topics))
     return grading.result()
 

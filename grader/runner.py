@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import channel, layout, lint, manifest, sandbox
+from grader import capacity, channel, layout, lint, manifest, sandbox
 from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import TestOutcome
@@ -62,7 +62,6 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         timeout: float | None = None, confine: bool = False) -> TopicRun:
     """Run the tests of ``topic`` against ``source`` (or ``target/<topic>.py``)."""
     tests_dir = tests_dir or manifest.ROOT / "tests"
-    started = time.monotonic()
     if source is None:
         module = (target or manifest.ROOT / "exercises") / topic.module_file
         if not module.is_file():
@@ -77,12 +76,13 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         checking = threading.Thread(target=lambda: checked.append(lint.findings(
             source, topic.name)), daemon=True)
         checking.start()
-        with sandbox.grading_user(confinement, run) as user:
+        with capacity.GATE.admit(), sandbox.grading_user(confinement, run) as user:
+            started = time.monotonic()      # the run's own time, not its wait for room
             outcome = _execute(run, topic, limit, confinement, user)
+            seconds = time.monotonic() - started
         checking.join()
     tests, notes, status, output = outcome
     findings = checked[0] if checked else []
-    seconds = time.monotonic() - started
     if confinement.note:
         notes.append(confinement.note)
     if user is not None:

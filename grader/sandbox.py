@@ -210,7 +210,7 @@ def grading_user(confinement: Confinement, scratch: Path) -> Iterator[GradingUse
 @contextlib.contextmanager
 def _lease() -> Iterator[int]:
     """Hold one free uid of the pool (an flock'ed file each) until the run ends."""
-    folder = _lock_folder()
+    folder = lock_folder()
     deadline = time.monotonic() + 600
     while True:
         for uid in range(UID_BASE, UID_BASE + UID_COUNT):
@@ -223,8 +223,12 @@ def _lease() -> Iterator[int]:
             except OSError:
                 os.close(handle)
                 continue
+            if _processes_of(uid):
+                # Not ours to kill: a crashed grader's leftovers, or the run of a
+                # grader whose lock folder we cannot see (another /run). Skip it.
+                os.close(handle)
+                continue
             try:
-                kill_user(uid)            # a crashed grader's leftovers
                 yield uid
             finally:
                 os.close(handle)
@@ -246,7 +250,7 @@ def _taken_by_system(uid: int) -> bool:
     return False
 
 
-def _lock_folder() -> Path:
+def lock_folder() -> Path:
     """A root-owned folder for the pool's lock files, no symlink, writable by root only."""
     for folder in (LOCKS, Path(tempfile.gettempdir()) / "concurrency-kit-root"):
         try:

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from grader import catalog, manifest, runner, scoring
+from grader import capacity, catalog, manifest, runner, scoring
 from grader.channel import Status, TopicStatus
 from grader.manifest import Topic
 from grader.results import TopicOutcome
@@ -89,19 +89,21 @@ def main(argv: list[str]) -> int:
     """Judge every case, print a line each; 1 when any scored other than it must."""
     parser = argparse.ArgumentParser(prog="python -m grader verify", description=__doc__)
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
-    parser.add_argument("--jobs", "-j", type=int, default=2)
+    parser.add_argument("--jobs", "-j", type=int, default=0,
+                        help="topic runs at once (0: as many as the free CPU allows)")
     parser.add_argument("--only", default="", help="only cases whose label contains this")
     args = parser.parse_args(argv)
     topics = manifest.by_name(args.topics)
     cases = [c for c in all_cases(topics) if args.only in c.label]
     started = time.monotonic()
     bad = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    capacity.GATE.configure(args.jobs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=capacity.GATE.most + 2) as pool:
         for verdict in pool.map(judge, cases):
             result = verdict.result
             mark = "ok  " if verdict.ok else "FAIL"
             line = (f"{mark} {verdict.case.label:<58} must {verdict.case.expect:<5} "
-                    f"got {result.score:g}/{result.max_score:g}")
+                    f"got {result.score:g}/{result.max_score:g} in {result.seconds:4.1f} s")
             if not verdict.ok or verdict.case.expect == "loses":
                 failing = [t.name for t in result.tests if t.status != Status.PASSED]
                 detail = result.first_failure if verdict.case.expect != "zero" else ""

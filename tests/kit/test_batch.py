@@ -157,7 +157,7 @@ def test_bad_arguments_are_named(tmp_path):
 
 @pytest.mark.timeout(900)
 def test_parallel_grading_gives_the_same_verdicts_as_serial(tmp_path):
-    """--jobs 4 on two cores must decide every test as --jobs 1 does."""
+    """The default schedule (as many runs as the free CPU allows) decides every test as --jobs 1."""
     heavy = "countdown,mutex_counter,event_coordination,pool_async"
     folder = tmp_path / "class"
     folder.mkdir()
@@ -176,7 +176,7 @@ def test_parallel_grading_gives_the_same_verdicts_as_serial(tmp_path):
             module.write_text(module.read_text(encoding="utf-8") + f"# {student.name}\n",
                               encoding="utf-8")
     verdicts = []
-    for jobs in ("1", "4"):
+    for jobs in ("1", "0"):
         out = tmp_path / f"out{jobs}"
         subprocess.run([sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out),
                         "--jobs", jobs, "--topics", heavy], cwd=ROOT, check=True,

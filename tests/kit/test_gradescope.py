@@ -70,6 +70,10 @@ def run_as_gradescope(autograder: Path, python: str | None = sys.executable,
                "--perms", "1777", "--tmpfs", "/dev/shm", "--perms", "1777", "--tmpfs", "/tmp",
                "--bind", str(autograder), "/autograder"]
     command += sandbox.system_binds()
+    # The host's lease folder of grading uids: a grader in here and one outside
+    # (another test, in parallel) must never be handed the same uid.
+    locks = sandbox.lock_folder()
+    command += ["--bind", str(locks), str(sandbox.LOCKS)]
     for folder in sorted({venv, base} | {Path(p) for p in path.split(":") if p.startswith("/tmp")}):
         command += ["--ro-bind", str(folder), str(folder)]
     if python:                      # what setup.sh would have made

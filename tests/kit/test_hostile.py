@@ -8,6 +8,7 @@ no stray process, no file touched outside, no connection made.
 
 from __future__ import annotations
 
+import concurrent.futures
 import shutil
 import socket
 import subprocess
@@ -46,7 +47,7 @@ def submit(tmp_path: Path, countdown: str | bytes | None, timeout: float = 20):
         data = countdown.encode() if isinstance(countdown, str) else countdown
         (folder / "countdown.py").write_bytes(data)
     started = time.monotonic()
-    result = pipeline.grade_submission(folder, TOPICS, jobs=2, timeout=timeout)
+    result = pipeline.grade_submission(folder, TOPICS, timeout=timeout)
     elapsed = time.monotonic() - started
     by_topic = {t.topic: t for t in result.topics}
     assert by_topic["asyncio_chain"].complete, by_topic["asyncio_chain"]
@@ -228,8 +229,11 @@ def test_grading_the_same_submission_is_repeatable(tmp_path):
     (tmp_path / "s").mkdir()
     for topic in TOPICS:
         shutil.copy(ROOT / "solutions" / topic.module_file, tmp_path / "s")
-    scores = {tuple(t.score for t in pipeline.grade_submission(tmp_path / "s", TOPICS).topics)
-              for _ in range(20)}
+    # Twenty grades asked for at once: the scheduler runs as many as the machine
+    # takes, and the load they make on one another must not move a point.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        grades = pool.map(lambda _: pipeline.grade_submission(tmp_path / "s", TOPICS), range(20))
+        scores = {tuple(t.score for t in grade.topics) for grade in grades}
     assert scores == {(10.0, 10.0)}
 
 

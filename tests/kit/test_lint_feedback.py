@@ -109,7 +109,7 @@ def test_batch_feedback_keeps_the_findings_also_for_a_file_graded_once(tmp_path)
         folder = tmp_path / "class" / name
         folder.mkdir(parents=True)
         (folder / "countdown.py").write_text(WRONG, encoding="utf-8")
-    batch.run_batch(tmp_path / "class", tmp_path / "out", COUNTDOWN, jobs=1, shard=None,
+    batch.run_batch(tmp_path / "class", tmp_path / "out", COUNTDOWN, shard=None,
                     timeout=None)
     for name in ("ada", "bob"):
         feedback = (tmp_path / "out" / name / "feedback.md").read_text(encoding="utf-8")

@@ -400,7 +400,7 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 def grader_scores(folder: Path) -> dict[str, float]:
     """Per-topic scores of `python -m grader grade FOLDER --format json`."""
     done = subprocess.run([sys.executable, "-m", "grader", "grade", str(folder),
-                           "--format", "json", "--jobs", "1"], cwd=ROOT, capture_output=True,
+                           "--format", "json"], cwd=ROOT, capture_output=True,
                           text=True, timeout=NBGRADER_TIMEOUT, check=True)
     return {t["topic"]: t["score"] for t in json.loads(done.stdout)["topics"]}
 
@@ -459,6 +459,11 @@ def make_submissions(course: Path, modules: Path) -> dict[str, Path]:
     return students
 
 
+# The course's tests share one module-scoped course (two minutes to make): under
+# pytest-xdist (make unit) they all go to the same worker, which makes it once.
+IN_THE_COURSE_WORKER = pytest.mark.xdist_group("nbgrader_course")
+
+
 @pytest.fixture(name="course", scope="module")
 def course_fixture(tmp_path_factory):
     """A course taken through nbgrader's whole cycle; the grader grades the same code meanwhile."""
@@ -484,16 +489,21 @@ def course_fixture(tmp_path_factory):
     run.released = sorted(p.relative_to(release_dir).as_posix() for p in release_dir.rglob("*"))
     release = sorted(str(p) for p in release_dir.glob("*.ipynb"))
     students = make_submissions(course_dir, root / "modules")
-    # Autograde is the long step: validating the release and grading the same
-    # modules with the grader happen meanwhile, one after the other (2 cores).
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+    # Autograde is the long step, and mostly waits (a kernel, then the topic's
+    # tests): one autograde per student, all at once, while the release is
+    # validated and the grader grades the same modules. Each student has a
+    # folder of its own under autograded/; sqlite takes the gradebook's writes
+    # in turn.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2 * len(students) + 1) as pool:
         validate_release = pool.submit(step, "validate release", "validate", *release)
         expected = {name: pool.submit(grader_scores, folder)
                     for name, folder in students.items()}
-        run.autograde = step("autograde", "autograde", ASSIGNMENT)
-        run.export = step("export", "export", "--to", str(root / "grades.csv"))
+        autograde = [pool.submit(step, f"autograde {name}", "autograde", ASSIGNMENT,
+                                 "--student", name) for name in students]
+        run.autograde = [future.result() for future in autograde]
         run.validate_release = validate_release.result()
         run.expected = {name: future.result() for name, future in expected.items()}
+    run.export = step("export", "export", "--to", str(root / "grades.csv"))
     run.csv = list(csv.DictReader(io.StringIO((root / "grades.csv").read_text(
         encoding="utf-8")))) if (root / "grades.csv").exists() else []
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as book:
@@ -503,6 +513,7 @@ def course_fixture(tmp_path_factory):
     return run
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_source_notebooks_pass_validation_and_leak_nothing(course):
     assert course.validate_source.stdout.count("Success! Your notebook passes all the tests."
@@ -530,6 +541,7 @@ def nbgrader_stub(text: str) -> str:
     return "".join(out)
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_the_release_holds_the_stubs_and_only_visible_tests(course):
     release = course.dir / "release" / ASSIGNMENT
@@ -548,6 +560,7 @@ def test_the_release_holds_the_stubs_and_only_visible_tests(course):
         assert names and not any(name in tests for name in names)
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_release_notebooks_fail_validation_as_stubs(course):
     out = course.validate_release.stdout
@@ -555,9 +568,11 @@ def test_release_notebooks_fail_validation_as_stubs(course):
     assert "Success!" not in out
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_autograde_agrees_with_the_grader_on_every_topic(course):
-    assert course.autograde.returncode == 0, course.autograde.stderr[-3000:]
+    for done in course.autograde:
+        assert done.returncode == 0, done.stderr[-3000:]
     assert course.expected["solutions"] == {t.name: t.points for t in TOPICS}
     assert set(course.expected["stubs"].values()) == {0.0}
     for student, expected in course.expected.items():
@@ -569,6 +584,7 @@ def test_autograde_agrees_with_the_grader_on_every_topic(course):
         assert all(course.scores[student][t.name] < t.points for t in TOPICS), student
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_the_csv_export_has_each_students_total(course):
     assert course.export.returncode == 0, course.export.stderr[-3000:]
@@ -581,6 +597,7 @@ def test_the_csv_export_has_each_students_total(course):
                                                 abs=1e-6)
 
 
+@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_graded_cells_write_no_stderr_and_grade_the_notebook_not_stale_files(course):
     for student in course.expected:

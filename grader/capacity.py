@@ -1,0 +1,121 @@
+"""When a topic run may start: by what the machine has free, not by its core count.
+
+Part of stage two (run each topic isolated). A topic's tests mostly *wait*:
+timing probes, thread joins, a pool starting. Counting cores leaves a third
+of the machine idle; starting everything at once starves the timing tests
+(and the start-up of each run, interpreter and pytest, is CPU-bound). So
+every caller (check, grade, batch, verify) may ask for as many runs as it
+likes, and ``GATE`` lets one start when
+
+* nothing is running (the work always moves, even on a machine that others
+  keep busy), or
+* fewer than ``most`` are running, fewer than one per core are still in their
+  start-up, and the CPU has been at least ``IDLE`` free over the last
+  ``WINDOW`` seconds (read from /proc/stat).
+
+``--jobs N`` on a command fixes the gate at N runs at once with no CPU
+reading: the serial grade (``--jobs 1``) that parallel verdicts are checked
+against, and the load the stress benches choose.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+IDLE = 0.3          # share of the machine's CPU that must have been free to start one more
+WINDOW = 0.3        # seconds over which that share is read
+STARTUP = 0.5       # seconds a run is counted as starting (CPU-bound) after it is let in
+PER_CORE = 3        # most runs at once, per core, in auto mode
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 2
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) jiffies of the whole machine so far, or None off Linux."""
+    try:
+        with open("/proc/stat", "rb") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != b"cpu" or len(fields) < 5:
+        return None
+    values = [int(v) for v in fields[1:9]]
+    return values[3] + (values[4] if len(values) > 4 else 0), sum(values)
+
+
+class Gate:
+    """Admits topic runs one at a time, each when there is room for it."""
+
+    def __init__(self, most: int | None = None) -> None:
+        self._changed = threading.Condition()
+        self._samples: collections.deque[tuple[float, int, int]] = collections.deque()
+        self.running = 0
+        self._started: collections.deque[float] = collections.deque()
+        self.fixed = False
+        self.most = 1
+        self.configure(most)
+
+    def configure(self, most: int | None = None) -> None:
+        """``most`` runs at once, fixed; None (or 0): decided by the free CPU."""
+        with self._changed:
+            self.fixed = bool(most)
+            self.most = max(1, most) if most else PER_CORE * cores()
+            self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """Wait for room, hold a place while the body runs, give it back."""
+        with self._changed:
+            while not self._room(time.monotonic()):
+                self._changed.wait(0.05)
+            self.running += 1
+            self._started.append(time.monotonic())
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.running -= 1
+                self._changed.notify_all()
+
+    def _room(self, now: float) -> bool:
+        if self.running == 0:
+            return True
+        if self.running >= self.most:
+            return False
+        if self.fixed:
+            return True
+        while self._started and now - self._started[0] > STARTUP:
+            self._started.popleft()
+        if len(self._started) >= cores():
+            return False
+        idle = self._idle(now)
+        return idle is None or idle >= IDLE
+
+    def _idle(self, now: float) -> float | None:
+        """The machine's idle share over the last ``WINDOW`` s (None: cannot tell yet)."""
+        times = _cpu_times()
+        if times is None:
+            return None
+        self._samples.append((now, *times))
+        while now - self._samples[0][0] > 2 * WINDOW:     # a stale view says nothing of now
+            self._samples.popleft()
+        while len(self._samples) > 1 and now - self._samples[1][0] >= WINDOW:
+            self._samples.popleft()
+        then, idle_then, total_then = self._samples[0]
+        if now - then < WINDOW / 2 or times[1] <= total_then:
+            return 0.0          # too short a view: wait for a longer one
+        return (times[0] - idle_then) / (times[1] - total_then)
+
+
+GATE = Gate()
