@@ -7,8 +7,9 @@ of the machine idle; starting everything at once starves the timing tests
 every caller (check, grade, batch, verify) may ask for as many runs as it
 likes, and ``GATE`` lets one start when
 
-* nothing is running (the work always moves, even on a machine that others
-  keep busy), or
+* fewer runs than cores are running (the work always moves, as fast as a
+  scheduler by core count would move it, even on a machine others keep
+  busy), or
 * fewer than ``most`` are running, fewer than one per core are still in their
   start-up, and the CPU has been at least ``IDLE`` free over the last
   ``WINDOW`` seconds (read from /proc/stat).
@@ -89,11 +90,9 @@ class Gate:
                 self._changed.notify_all()
 
     def _room(self, now: float) -> bool:
-        if self.running == 0:
-            return True
         if self.running >= self.most:
             return False
-        if self.fixed:
+        if self.fixed or self.running < cores():
             return True
         while self._started and now - self._started[0] > STARTUP:
             self._started.popleft()

@@ -29,13 +29,14 @@ from typing import Any, Callable
 
 import pytest
 
+from grader import stuck
 from grader.channel import Status, sign
 
 __all__ = ["learner_message"]
 
 STUB_MESSAGE = ("{func} is still a stub: replace `raise NotImplementedError` in "
                 "{file} with your code")
-TIMEOUT_MESSAGE = ("the test did not finish within its time limit: something waits "
+TIMEOUT_MESSAGE = ("the test did not finish within its time limit{where}: something waits "
                    "forever - a join() on a thread that never ends, a wait() on an "
                    "Event nobody sets, or a get() without timeout?")
 UNFINISHED_MESSAGE = ("the test's body did not run to its end although it was reported "
@@ -194,7 +195,7 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     if isinstance(exc, pytest.fail.Exception):
         text = str(exc.msg if hasattr(exc, "msg") else exc)
         if text.startswith("Timeout"):
-            return TIMEOUT_MESSAGE
+            return TIMEOUT_MESSAGE.format(where=_waiting_at(excinfo))
         return text
     if isinstance(exc, NotImplementedError):
         frame = _student_frame(excinfo)
@@ -206,13 +207,33 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     return f"your code raised {type(exc).__name__}: {exc}{where}"[:500]
 
 
+def _waiting_at(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """Where the student's code was when the time ran out, and in which call it waited."""
+    entries = list(excinfo.traceback)
+    mine = [i for i, entry in enumerate(entries) if _is_student(str(entry.path))]
+    if not mine:
+        return ""
+    last = entries[mine[-1]]
+    where = f", still at {Path(str(last.path)).name} line {last.lineno + 1}, in {last.name}()"
+    if mine[-1] + 1 < len(entries):           # the library call it made and never left
+        called = entries[mine[-1] + 1]
+        where = (f", still waiting in {Path(str(called.path)).stem}.{called.name}() "
+                 f"called at {Path(str(last.path)).name} line {last.lineno + 1}, in {last.name}()")
+    return where
+
+
+def _is_student(path: str) -> bool:
+    """Whether a traceback path is the code under test (not the tests, pytest or Python)."""
+    return not (path.startswith(sys.base_prefix) or path.startswith(sys.prefix)
+                or "/tests/" in path or "/grader/" in path or "/_pytest/" in path)
+
+
 def _student_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, int, str] | None:
     """The deepest traceback frame outside the tests, pytest and the stdlib."""
     found = None
     for entry in excinfo.traceback:
         path = str(entry.path)
-        if (path.startswith(sys.base_prefix) or path.startswith(sys.prefix)
-                or "/tests/" in path or "/grader/" in path or "/_pytest/" in path):
+        if not _is_student(path):
             continue
         found = (Path(path).name, entry.lineno + 1, entry.name)
     return found
@@ -230,6 +251,16 @@ class _Recorder:
         self.baseline = _snapshot()              # what the verdicts depend on, as it was
         self.tampered: list[str] = []
         self.exitstatus = 1
+        self.watcher = stuck.Watcher(_is_student)   # a deadlock ends its test at once
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        """Watch for a deadlock while the test's body runs."""
+        self.watcher.start_test(item.nodeid)
+        try:
+            return (yield)
+        finally:
+            self.watcher.end_test()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:

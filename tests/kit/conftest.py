@@ -1,5 +1,10 @@
 """The kit's own tests import their shared helpers (kitsupport) by name.
 
+Under pytest-xdist (``make unit``) each test is a unit of work of its own,
+except the tests of a module in SHARED_MODULES, which share a module-scoped
+fixture too costly to make twice (the nbgrader course: two minutes): such a
+module goes whole to one worker, and first, being the longest.
+
 The ``mode`` fixture runs a test under each confinement the grader may find:
 bubblewrap; ``unshare`` only (a PATH without bwrap); neither (a PATH without
 bwrap and unshare), as in Docker's default seccomp profile.
@@ -17,6 +22,32 @@ if HERE not in sys.path:
 from kitsupport import HIDDEN, path_without  # pylint: disable=wrong-import-position
 
 from grader import sandbox  # pylint: disable=wrong-import-position
+
+
+SHARED_MODULES = ("test_nbgrader.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The shared modules' tests first (a stable sort: the rest keep their order)."""
+    items.sort(key=lambda item: item.path.name not in SHARED_MODULES)
+
+
+@pytest.hookimpl(optionalhook=True)     # xdist's hook: unknown when xdist is not loaded
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scope scheduling, a scope being one test or one whole shared module."""
+    # Imported here: plain pytest runs (no xdist) never call this hook.
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    # The two methods pylint finds abstract serve work stealing, which scope
+    # scheduling never calls (xdist's own LoadFileScheduling leaves them too).
+    class PerTestButSharedModules(LoadScopeScheduling):  # pylint: disable=abstract-method
+        """Each test alone, but a shared module's tests together."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.endswith(SHARED_MODULES) else nodeid
+
+    return PerTestButSharedModules(config, log)
 
 
 @pytest.fixture(name="mode", params=list(HIDDEN))

@@ -459,11 +459,6 @@ def make_submissions(course: Path, modules: Path) -> dict[str, Path]:
     return students
 
 
-# The course's tests share one module-scoped course (two minutes to make): under
-# pytest-xdist (make unit) they all go to the same worker, which makes it once.
-IN_THE_COURSE_WORKER = pytest.mark.xdist_group("nbgrader_course")
-
-
 @pytest.fixture(name="course", scope="module")
 def course_fixture(tmp_path_factory):
     """A course taken through nbgrader's whole cycle; the grader grades the same code meanwhile."""
@@ -513,7 +508,6 @@ def course_fixture(tmp_path_factory):
     return run
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_source_notebooks_pass_validation_and_leak_nothing(course):
     assert course.validate_source.stdout.count("Success! Your notebook passes all the tests."
@@ -541,7 +535,6 @@ def nbgrader_stub(text: str) -> str:
     return "".join(out)
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_the_release_holds_the_stubs_and_only_visible_tests(course):
     release = course.dir / "release" / ASSIGNMENT
@@ -560,7 +553,6 @@ def test_the_release_holds_the_stubs_and_only_visible_tests(course):
         assert names and not any(name in tests for name in names)
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_release_notebooks_fail_validation_as_stubs(course):
     out = course.validate_release.stdout
@@ -568,7 +560,6 @@ def test_release_notebooks_fail_validation_as_stubs(course):
     assert "Success!" not in out
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_autograde_agrees_with_the_grader_on_every_topic(course):
     for done in course.autograde:
@@ -584,7 +575,6 @@ def test_autograde_agrees_with_the_grader_on_every_topic(course):
         assert all(course.scores[student][t.name] < t.points for t in TOPICS), student
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_the_csv_export_has_each_students_total(course):
     assert course.export.returncode == 0, course.export.stderr[-3000:]
@@ -597,7 +587,6 @@ def test_the_csv_export_has_each_students_total(course):
                                                 abs=1e-6)
 
 
-@IN_THE_COURSE_WORKER
 @pytest.mark.timeout(1800)
 def test_graded_cells_write_no_stderr_and_grade_the_notebook_not_stale_files(course):
     for student in course.expected:
