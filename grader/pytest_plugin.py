@@ -29,7 +29,6 @@ from typing import Any, Callable
 
 import pytest
 
-from grader import stuck
 from grader.channel import Status, sign
 
 __all__ = ["learner_message"]
@@ -251,16 +250,6 @@ class _Recorder:
         self.baseline = _snapshot()              # what the verdicts depend on, as it was
         self.tampered: list[str] = []
         self.exitstatus = 1
-        self.watcher = stuck.Watcher(_is_student)   # a deadlock ends its test at once
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_call(self, item: pytest.Item):
-        """Watch for a deadlock while the test's body runs."""
-        self.watcher.start_test(item.nodeid)
-        try:
-            return (yield)
-        finally:
-            self.watcher.end_test()
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:

@@ -74,3 +74,34 @@ def test_the_table_shows_progress_and_the_first_failure(tmp_path):
     assert "1/2 topics complete" in table and "PASS" in table and "FAIL" in table
     assert "stop.wait(interval)" in table          # the learner message of the failure
     assert "make hint T=countdown" in table
+
+
+def test_a_timed_out_test_says_where_the_code_was_waiting(tmp_path):
+    """The message of a pytest-timeout failure names the wait and the student's line."""
+    # pylint: disable=import-outside-toplevel
+    import importlib.util
+    import signal
+
+    from grader.pytest_plugin import learner_message
+    module_file = tmp_path / "joinable_threads.py"
+    module_file.write_text("import queue\n\n\ndef run_in_threads():\n"
+                           "    return queue.Queue().get()\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("joinable_threads", module_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def time_is_up(_signum, _frame):         # what pytest-timeout's signal method raises
+        pytest.fail("Timeout (>30.0s) from pytest-timeout.")
+
+    previous = signal.signal(signal.SIGALRM, time_is_up)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        with pytest.raises(pytest.fail.Exception) as excinfo:
+            module.run_in_threads()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    message = learner_message(excinfo)
+    assert message.startswith("the test did not finish within its time limit, still waiting "
+                              "in queue.get() called at joinable_threads.py line 5, in "
+                              "run_in_threads(): something waits forever"), message
