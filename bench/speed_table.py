@@ -91,6 +91,10 @@ def batch(scratch: Path, students: int, serial: bool) -> tuple[float, float | No
     if left == right:
         return auto, one, f"identical ({len(left)} test verdicts)"
     differ = len(set(left) ^ set(right)) // 2
+    for row in sorted(set(left) - set(right)):       # the instructor needs to see which
+        print("default:", *row, file=sys.stderr)
+    for row in sorted(set(right) - set(left)):
+        print("--jobs 1:", *row, file=sys.stderr)
     return auto, one, f"{differ} of {len(left)} test verdicts differ"
 
 

@@ -141,7 +141,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *,
         progress.step(submission.name)
 
     # Enough submissions in flight that the gate always has a topic waiting to start.
-    in_flight = 2 + capacity.GATE.most // max(1, len(topics))
+    in_flight = capacity.GATE.most + 2
     with concurrent.futures.ThreadPoolExecutor(max_workers=in_flight) as pool:
         list(pool.map(one, todo))
     progress.close()
