@@ -208,33 +208,34 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 
 def _waiting_at(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     """Where the student's code was when the time ran out, and in which call it waited."""
-    entries = list(excinfo.traceback)
-    mine = [i for i, entry in enumerate(entries) if _is_student(str(entry.path))]
-    if not mine:
+    found = _student_entry(excinfo)
+    if found is None:
         return ""
-    last = entries[mine[-1]]
-    where = f", still at {Path(str(last.path)).name} line {last.lineno + 1}, in {last.name}()"
-    if mine[-1] + 1 < len(entries):           # the library call it made and never left
-        called = entries[mine[-1] + 1]
-        where = (f", still waiting in {Path(str(called.path)).stem}.{called.name}() "
-                 f"called at {Path(str(last.path)).name} line {last.lineno + 1}, in {last.name}()")
-    return where
-
-
-def _is_student(path: str) -> bool:
-    """Whether a traceback path is the code under test (not the tests, pytest or Python)."""
-    return not (path.startswith(sys.base_prefix) or path.startswith(sys.prefix)
-                or "/tests/" in path or "/grader/" in path or "/_pytest/" in path)
+    index, (name, line, func) = found
+    entries = list(excinfo.traceback)
+    if index + 1 < len(entries):              # the library call it made and never left
+        called = entries[index + 1]
+        return (f", still waiting in {Path(str(called.path)).stem}.{called.name}() "
+                f"called at {name} line {line}, in {func}()")
+    return f", still at {name} line {line}, in {func}()"
 
 
 def _student_frame(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, int, str] | None:
     """The deepest traceback frame outside the tests, pytest and the stdlib."""
+    found = _student_entry(excinfo)
+    return found[1] if found is not None else None
+
+
+def _student_entry(excinfo: pytest.ExceptionInfo[BaseException]
+                   ) -> tuple[int, tuple[str, int, str]] | None:
+    """The index of the deepest traceback entry in the code under test, and its file, line, name."""
     found = None
-    for entry in excinfo.traceback:
+    for index, entry in enumerate(excinfo.traceback):
         path = str(entry.path)
-        if not _is_student(path):
+        if (path.startswith(sys.base_prefix) or path.startswith(sys.prefix)
+                or "/tests/" in path or "/grader/" in path or "/_pytest/" in path):
             continue
-        found = (Path(path).name, entry.lineno + 1, entry.name)
+        found = (index, (Path(path).name, entry.lineno + 1, entry.name))
     return found
 
 

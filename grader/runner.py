@@ -30,7 +30,6 @@ from grader.manifest import Topic
 from grader.results import TestOutcome
 
 
-
 @dataclasses.dataclass
 class TopicRun:
     """What running one topic produced."""
