@@ -62,10 +62,12 @@ COURSE ?= course
 nbgrader: $(DEV_STAMP)
 	$(PY) -m grader nbgrader build $(COURSE)
 
-# lint, unit and verify at once (each target's output printed whole when it
-# ends): verify's topic runs start as grader.capacity finds the CPU free.
+# lint beside the unit tests (each target's output printed whole when it ends),
+# then verify: with all three at once a correct asyncio_chain lost 0.49 points
+# in one fresh-clone run (load average near 10 on two cores).
 test: $(SYSTEM_STAMP) $(DEV_STAMP)
-	@$(MAKE) --no-print-directory -j3 --output-sync=target lint unit verify
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
+	@$(MAKE) --no-print-directory verify
 
 stress: $(STAMP)
 	$(PY) bench/stress.py --runs $(N)
