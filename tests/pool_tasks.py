@@ -40,6 +40,18 @@ def fail_with(message: str):
     raise ValueError(message)
 
 
+def fail_or_wait(message: str | None, path: str, limit: float = 10.0):
+    """Raise ValueError(message) when there is one; else wait for ``path`` like wait_for_file.
+
+    With one of each in a pool, the worker that waits is inside its task, not
+    sending a result, when the pool is terminated: CPython's Pool.terminate()
+    can hang for good when it kills a worker in the middle of sending one.
+    """
+    if message is not None:
+        raise ValueError(message)
+    return wait_for_file(path, None, limit)
+
+
 def times_ten(x):
     """A task other than the topic's own ``add``."""
     return x * 10
