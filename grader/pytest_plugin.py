@@ -22,6 +22,7 @@ import builtins
 import functools
 import json
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -38,6 +39,11 @@ STUB_MESSAGE = ("{func} is still a stub: replace `raise NotImplementedError` in 
 TIMEOUT_MESSAGE = ("the test did not finish within its time limit{where}: something waits "
                    "forever - a join() on a thread that never ends, a wait() on an "
                    "Event nobody sets, or a get() without timeout?")
+STALL_MESSAGE = ("the test was stopped: every thread was waiting with no time limit and "
+                 "none could wake another{where}, so that wait could never end. A join() "
+                 "on a thread that waits for this one, a lock taken twice or in opposite "
+                 "orders, a get() on a queue nobody fills, a wait() on an Event nobody sets?")
+STALLED = "Stalled: every thread waited with no time limit"
 UNFINISHED_MESSAGE = ("the test's body did not run to its end although it was reported "
                       "as passed: something interfered with the test run")
 TAMPER_MESSAGE = "the code under test replaced {what}: this test cannot be trusted"
@@ -86,7 +92,15 @@ def pytest_configure(config: pytest.Config) -> None:
         lint_file = config.getoption("--lint-file")
         if lint_file:
             channel.write({"event": "lint", "findings": _lint(Path(lint_file))})
+        # The grader's stall watcher (grader.stall) signals when nothing in the run can move.
+        signal.signal(signal.SIGUSR1, _stalled)
     config.pluginmanager.register(_Recorder(channel), "kit-recorder")
+
+
+def _stalled(_signum: int, _frame: object) -> None:
+    """Fail what runs now: every thread waits for another, and none ever will move."""
+    __tracebackhide__ = True  # pylint: disable=unused-variable
+    pytest.fail(STALLED, pytrace=False)
 
 
 def _lint(path: Path) -> list[str]:
@@ -195,6 +209,8 @@ def learner_message(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
         text = str(exc.msg if hasattr(exc, "msg") else exc)
         if text.startswith("Timeout"):
             return TIMEOUT_MESSAGE.format(where=_waiting_at(excinfo))
+        if text.startswith(STALLED):
+            return STALL_MESSAGE.format(where=_waiting_at(excinfo))
         return text
     if isinstance(exc, NotImplementedError):
         frame = _student_frame(excinfo)

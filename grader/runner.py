@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import capacity, channel, layout, lint, manifest, sandbox
+from grader import capacity, channel, layout, lint, manifest, sandbox, stall
 from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import TestOutcome
@@ -183,8 +183,10 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     os.close(key_read)
     pump = threading.Thread(target=output.pump, args=(process.stdout,), daemon=True)
     pump.start()
+    watcher = stall.Watcher(process.pid)
     try:
-        process.wait(timeout=limit)
+        with watcher:               # fails a test at once when nothing in the run can move
+            process.wait(timeout=limit)
     except subprocess.TimeoutExpired:
         status = TopicStatus.TIMEOUT
     finally:
@@ -193,6 +195,9 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     pump.join(5)
     reader.join(5)
     tests, notes, _ = channel.read_results(lines, key)
+    if watcher.stalls:
+        notes.append(f"{topic.name}: {watcher.stalls} time(s) every thread waited with no "
+                     "time limit; the test running then was failed at once")
     if output.cut:
         notes.append(f"{topic.name}: output was {output.total:,} bytes; "
                      f"{output.cut:,} were cut from the middle")

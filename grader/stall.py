@@ -1,0 +1,197 @@
+"""See, from outside, that a test run waits for something nothing can bring.
+
+Part of stage two (run each topic isolated): the runner starts a watcher
+beside each test process. It reads the kernel's view of every thread of the
+test process and of its children (``/proc``), never touching the process
+itself, so it cannot change what the test measures.
+
+A run is *stalled* when every one of its threads is asleep in a wait with no
+time limit (a lock or ``join()`` without timeout, ``get()`` on an empty queue,
+a read on a pipe, a child's exit) and none of them has run at all for a
+while. Then nothing inside can wake anything else, and nothing outside will:
+the test process reads nothing from the grader, and a timed wait anywhere
+(``sleep``, ``wait(timeout)``, an asyncio timer, the GIL's own 5 ms wait)
+keeps the run out of the stall. The watcher then signals the test process,
+whose pytest plugin fails the running test at once, saying where it waited,
+instead of letting it run to its time limit.
+
+Where ``/proc`` does not say enough (another architecture, no permission),
+nothing is ever called stalled and the time limits decide as before.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+SIGNAL = signal.SIGUSR1         # what the pytest plugin takes as "you are stalled"
+STALL_SECONDS = 1.0             # how long nothing may run before the run is called stalled
+PERIOD = 0.2                    # seconds between two looks
+
+# Blocking system calls by number, per architecture: which argument (0-based)
+# says "no time limit", and how. "null": that pointer is 0; "negative": that
+# int is below 0; "no_wnohang": those options lack WNOHANG; None: always untimed.
+_FUTEX_WAITS = {0, 6, 9, 11, 13}     # WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2
+_CALLS = {
+    "x86_64": {
+        202: ("futex", 3), 0: ("read", None), 19: ("read", None),
+        7: ("poll", 2), 271: ("ppoll", 2), 23: ("select", 4), 270: ("select", 4),
+        232: ("epoll", 3), 281: ("epoll", 3), 441: ("ppoll", 3),
+        61: ("wait4", 2), 247: ("waitid", 3), 45: ("read", None), 47: ("read", None),
+        43: ("read", None), 288: ("read", None), 34: ("read", None), 130: ("read", None),
+        128: ("ppoll", 2),
+    },
+    "aarch64": {
+        98: ("futex", 3), 63: ("read", None), 65: ("read", None),
+        73: ("ppoll", 2), 72: ("select", 4), 22: ("epoll", 3), 441: ("ppoll", 3),
+        260: ("wait4", 2), 95: ("waitid", 3), 207: ("read", None), 212: ("read", None),
+        202: ("read", None), 242: ("read", None), 133: ("read", None), 137: ("ppoll", 2),
+    },
+}
+_WNOHANG = 1
+
+
+def untimed(syscall_line: str, machine: str | None = None) -> bool:
+    """Whether a thread's ``/proc/.../syscall`` line is a wait with no time limit."""
+    calls = _CALLS.get(machine or platform.machine(), {})
+    fields = syscall_line.split()
+    # Running, between two calls, or a call this table does not know: not a wait.
+    found = calls.get(int(fields[0])) if len(fields) >= 7 and fields[0].isdigit() else None
+    if found is None:
+        return False
+    kind, index = found
+    if index is None:
+        return True
+    args = [int(value, 16) for value in fields[1:7]]
+    value = args[index]
+    untimed_when = {
+        "futex": lambda: (args[1] & 0x7F) in _FUTEX_WAITS and value == 0,
+        "ppoll": lambda: value == 0,                    # no timespec
+        "select": lambda: value == 0,
+        "poll": lambda: value & 0xFFFFFFFF >= 0x80000000,   # a negative int
+        "epoll": lambda: value & 0xFFFFFFFF >= 0x80000000,
+    }
+    rule = untimed_when.get(kind, lambda: not value & _WNOHANG)     # wait4 / waitid
+    return rule()
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _threads(pid: int) -> list[str]:
+    try:
+        return os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent, from ``/proc/<pid>/stat``."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            stat = _read(f"/proc/{name}/stat")
+            if stat:
+                fields = stat.rpartition(")")[2].split()
+                if len(fields) > 1:
+                    parents[int(name)] = int(fields[1])
+    return parents
+
+
+def descendants(root: int) -> list[int]:
+    """``root`` and every process below it, the nearest first."""
+    children: dict[int, list[int]] = {}
+    for pid, parent in _parents().items():
+        children.setdefault(parent, []).append(pid)
+    found = [root]
+    for pid in found:                   # grows as it goes: breadth first
+        found.extend(sorted(children.get(pid, [])))
+    return found
+
+
+def look(pids: Iterable[int]) -> dict[tuple[int, str], int] | None:
+    """Each live thread's count of times it ran, when every one waits untimed; else None."""
+    seen: dict[tuple[int, str], int] = {}
+    for pid in pids:
+        for tid in _threads(pid):
+            base = f"/proc/{pid}/task/{tid}"
+            stat = _read(f"{base}/stat")
+            if stat is None:
+                continue                                # gone meanwhile
+            state = stat.rpartition(")")[2].split()[:1]
+            if state in (["Z"], ["X"]):
+                continue                                # ended: it wakes nobody
+            if state != ["S"]:
+                return None
+            syscall = _read(f"{base}/syscall")
+            schedstat = _read(f"{base}/schedstat")
+            if syscall is None or schedstat is None or not untimed(syscall):
+                return None
+            fields = schedstat.split()
+            if len(fields) < 3:
+                return None
+            seen[(pid, tid)] = int(fields[2])
+    return seen or None
+
+
+def find_test_process(root: int) -> int | None:
+    """The first ``python -m pytest`` at or below ``root`` (the sandbox may stand between)."""
+    for pid in descendants(root):
+        cmdline = _read(f"/proc/{pid}/cmdline") or ""
+        if cmdline.split("\0")[1:3] == ["-m", "pytest"]:
+            return pid
+    return None
+
+
+class Watcher:
+    """A thread that signals the test process below ``root`` each time its run stalls."""
+
+    def __init__(self, root: int, seconds: float = STALL_SECONDS) -> None:
+        self.root = root
+        self.seconds = seconds
+        self.stalls = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True, name="kit-stall")
+
+    def __enter__(self) -> Watcher:
+        if Path("/proc/self/syscall").exists() and platform.machine() in _CALLS:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _watch(self) -> None:
+        target = None
+        since: float | None = None
+        before: dict[tuple[int, str], int] | None = None
+        while not self._stop.wait(PERIOD):
+            if target is None:
+                target = find_test_process(self.root)
+                continue
+            # The test process's own threads first: when one of them is busy,
+            # there is no need to look further.
+            now = look([target]) and look(descendants(target))
+            if now is None or now != before:
+                since = time.monotonic() if now is not None else None
+                before = now
+                continue
+            if since is not None and time.monotonic() - since >= self.seconds:
+                try:
+                    os.kill(target, SIGNAL)
+                except OSError:
+                    return
+                self.stalls += 1
+                since, before = None, None
