@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -14,24 +15,36 @@ from schedule import Schedule
 def started_workers(mod, n: int, go: threading.Event, out: Recorder) -> list:
     """start_workers(n, go, out), failing once it stops starting threads without returning.
 
-    A start_workers that joins its workers starts them all, then waits: no
-    thread starts for a second and the test fails then, not at its timeout.
-    One whose workers busy-wait returns late on a loaded machine (each start
-    waits for the spinning threads to let go of the GIL); that mistake
-    belongs to the CPU test, so here it may take as long as it keeps starting.
+    A start_workers that joins its workers starts them all, then waits: for
+    a second (and twenty looks in a row) it neither starts a thread nor is
+    inside Thread.start(), and the test fails then, not at its timeout. One
+    whose workers busy-wait returns late on a loaded machine (each start waits
+    for the spinning threads to let go of the GIL), but it is inside
+    Thread.start() all that while; that mistake belongs to the CPU test.
     """
     call = Background(mod.start_workers, n, go, out)
-    started, quiet_since = threading.active_count(), time.monotonic()
+    started, quiet_since, looks = threading.active_count(), time.monotonic(), 0
     deadline = quiet_since + 30.0
     while not call.finished_within(0.05):
         now = time.monotonic()
-        if threading.active_count() != started:
-            started, quiet_since = threading.active_count(), now
-        if now - quiet_since > 1.0 or now > deadline:
+        if threading.active_count() != started or _starting_a_thread(call.thread):
+            started, quiet_since, looks = threading.active_count(), now, 0
+        looks += 1
+        if (now - quiet_since > 1.0 and looks >= 20) or now > deadline:
             go.set()
             fail(f"start_workers({n}, ...) did not return before go was set: return the "
                  "started threads at once, don't join them there.")
     return call.result()
+
+
+def _starting_a_thread(thread: threading.Thread) -> bool:
+    """True while ``thread`` is inside threading's Thread.start()."""
+    frame = sys._current_frames().get(thread.ident)  # pylint: disable=protected-access
+    while frame is not None:
+        if frame.f_code.co_name == "start" and frame.f_code.co_filename == threading.__file__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def test_start_workers_edge_sizes(mod):
