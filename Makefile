@@ -51,7 +51,7 @@ verify: $(SYSTEM_STAMP)
 # pytest-xdist workers share the two cores (tests/kit/conftest.py schedules them).
 UNIT_WORKERS ?= 4
 unit: $(SYSTEM_STAMP) $(DEV_STAMP)
-	$(PY) -m pytest tests/kit -q -n $(UNIT_WORKERS)
+	$(PY) -m pytest tests/kit -q -n $(UNIT_WORKERS) --durations=20
 
 # pylint over our code (settings in pyproject.toml); anything below 10.00 fails.
 lint: $(DEV_STAMP)
