@@ -35,6 +35,9 @@ class Topic:
     # Share of the points that rides on the static concurrency checks finding
     # nothing (0: their findings are feedback only).
     lint_weight: float = 0.0
+    # The ideas of the lecture its tests check, (key, one line), in teaching
+    # order; each test names one with @pytest.mark.concept(key) (grader.concepts).
+    concepts: tuple[tuple[str, str], ...] = ()
 
     @property
     def module_file(self) -> str:
@@ -71,6 +74,8 @@ def load(path: Path = MANIFEST) -> list[Topic]:
                 timeout=float(entry.get("timeout", 60.0)),
                 number=number,
                 lint_weight=float(entry.get("lint_weight", default_weight)),
+                concepts=tuple((str(key), str(text))
+                               for key, text in dict(entry.get("concepts", {})).items()),
             )
         except KeyError as exc:
             raise ManifestError(f"{where}: missing key {exc}") from exc

@@ -43,6 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
             sys.path.remove(folder)
         sys.path.insert(0, folder)
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
+    config.addinivalue_line("markers", "concept(key): the idea of topics.toml this test checks")
     _record_pools()
 
 

@@ -20,6 +20,7 @@ def no_blocking(spy: SleepSpy, what: str) -> None:
            "`await asyncio.sleep(...)`.")
 
 
+@pytest.mark.concept("await_a_coroutine")
 @pytest.mark.points(2)
 def test_first_prints_the_demo_lines(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
@@ -34,11 +35,13 @@ def test_first_prints_the_demo_lines(mod, monkeypatch):
     no_blocking(spy, "first()")
 
 
+@pytest.mark.concept("await_a_coroutine")
 def test_other_returns_two(mod):
     value = asyncio.run(mod.other())
     expect(value == "two", f"await other() gave {value!r}, expected 'two'.")
 
 
+@pytest.mark.concept("run_on_fresh_loop")
 @pytest.mark.points(2)
 def test_run_uses_a_fresh_loop_and_closes_it(mod):
     async def running_loop():
@@ -62,6 +65,7 @@ def test_run_uses_a_fresh_loop_and_closes_it(mod):
            "coroutine is done (asyncio.run does that for you).")
 
 
+@pytest.mark.concept("await_in_sequence")
 @pytest.mark.points(2)
 def test_chain_runs_steps_one_after_the_other(mod):
     log: list[str] = []
@@ -85,6 +89,7 @@ def test_chain_runs_steps_one_after_the_other(mod):
            "return value.")
 
 
+@pytest.mark.concept("no_blocking_calls")
 @pytest.mark.points(3)
 def test_fetch_waits_without_blocking_the_loop(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
@@ -104,6 +109,7 @@ def test_fetch_waits_without_blocking_the_loop(mod, monkeypatch):
            "wait `delay` seconds.")
 
 
+@pytest.mark.concept("gather_together_in_order")
 @pytest.mark.points(3)
 def test_gather_all_runs_together_and_keeps_order(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
@@ -120,6 +126,7 @@ def test_gather_all_runs_together_and_keeps_order(mod, monkeypatch):
     expect(values == want, f"gather_all returned {values!r}, expected {want!r}.")
 
 
+@pytest.mark.concept("result_within_timeout")
 def test_first_or_default_returns_a_quick_result(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
 
@@ -140,6 +147,7 @@ def test_first_or_default_returns_a_quick_result(mod, monkeypatch):
            "return as soon as the result is there, not after the full timeout.")
 
 
+@pytest.mark.concept("cancel_on_timeout")
 @pytest.mark.points(3)
 def test_first_or_default_cancels_a_slow_awaitable(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
@@ -179,5 +187,6 @@ def test_first_or_default_cancels_a_slow_awaitable(mod, monkeypatch):
            "asyncio.wait(..., timeout=...)).")
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "asyncio_chain", lambda: asyncio.run(mod.other()))

@@ -31,6 +31,7 @@ def check_lines(got: list, want: list) -> None:
          "(f\"Counting down {n}\") and the order.")
 
 
+@pytest.mark.concept("lines_and_count")
 @pytest.mark.points(2)
 def test_lines_and_return_value(mod):
     out = Recorder()
@@ -40,6 +41,7 @@ def test_lines_and_return_value(mod):
            "it must return how many lines it emitted.")
 
 
+@pytest.mark.concept("lines_and_count")
 def test_nothing_for_zero_or_negative_count(mod):
     for count in (0, -2):
         out = Recorder()
@@ -57,12 +59,14 @@ def smallest_gap(mod, interval: float) -> float:
     return min(b.at - a.at for a, b in zip(out.calls, out.calls[1:]))
 
 
+@pytest.mark.concept("wait_after_each_line")
 def test_waits_between_lines(mod):
     gap = smallest_gap(mod, 0.1)
     expect(gap >= 0.08, f"lines came {gap:.3f} s apart with interval=0.1: "
            "countdown must wait `interval` seconds after each line.")
 
 
+@pytest.mark.concept("wait_on_stop")
 @pytest.mark.points(2)
 def test_stop_ends_a_long_wait_at_once(mod):
     stop = threading.Event()
@@ -81,6 +85,7 @@ def test_stop_ends_a_long_wait_at_once(mod):
     expect(call.value == 1, f"countdown emitted 1 line before stop but returned {call.value!r}.")
 
 
+@pytest.mark.concept("no_line_after_stop")
 @pytest.mark.points(2)
 def test_no_line_after_stop_is_set(mod):
     stop = threading.Event()
@@ -101,6 +106,7 @@ def test_no_line_after_stop_is_set(mod):
     expect(call.value == 2, f"countdown emitted 2 lines but returned {call.value!r}.")
 
 
+@pytest.mark.concept("no_line_after_stop")
 def test_stop_set_before_start_emits_nothing(mod):
     stop = threading.Event()
     stop.set()
@@ -111,6 +117,7 @@ def test_stop_set_before_start_emits_nothing(mod):
     expect(returned == 0, f"countdown emitted nothing but returned {returned!r}.")
 
 
+@pytest.mark.concept("returns_at_once")
 @pytest.mark.points(3)
 def test_start_countdown_returns_a_started_thread_at_once(mod):
     caller = threading.get_ident()
@@ -146,6 +153,7 @@ def test_start_countdown_returns_a_started_thread_at_once(mod):
            "than the one start_countdown returned.")
 
 
+@pytest.mark.concept("function_as_thread")
 def test_start_countdown_passes_stop_on(mod):
     stop = threading.Event()
     out = Recorder()
@@ -165,6 +173,7 @@ def test_start_countdown_passes_stop_on(mod):
     check_lines(out.values, ["Counting down 4"])
 
 
+@pytest.mark.concept("wait_after_each_line")
 def test_waits_after_the_last_line_too(mod):
     out = Recorder()
     started = time.monotonic()
@@ -175,6 +184,7 @@ def test_waits_after_the_last_line_too(mod):
            "follows every line, the last one too (countdown(3, 1.0) takes about 3 s).")
 
 
+@pytest.mark.concept("wait_after_each_line")
 def test_an_interval_shorter_than_any_step(mod):
     gap = smallest_gap(mod, 0.03)
     expect(gap >= 0.025, f"with interval=0.03 the lines came {gap:.3f} s apart: "
@@ -182,6 +192,7 @@ def test_an_interval_shorter_than_any_step(mod):
            "waits nothing, or too long, when interval is not a multiple of the step.")
 
 
+@pytest.mark.concept("wait_on_stop")
 @pytest.mark.points(2)
 def test_never_deaf_to_stop_for_more_than_a_fifth_of_a_second(mod, monkeypatch):
     # "Promptly" must hold at every moment of a wait, not on average: record
@@ -205,6 +216,7 @@ def test_never_deaf_to_stop_for_more_than_a_fifth_of_a_second(mod, monkeypatch):
     check_lines(out.values, lines_for(1))
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "countdown", lambda: mod.countdown(0, 0.0, Recorder()))
 
@@ -218,6 +230,7 @@ countdown.start_countdown(2, 0.1, lambda line: print(f"<{line}>", flush=True))
 """
 
 
+@pytest.mark.concept("runs_independently")
 def test_the_countdown_outlives_the_main_thread(target_dir):
     stdout, _, _ = run_script(target_dir, LIFETIME, timeout=5.0)
     lines = re.findall(r"<(Counting down \d+)>", stdout)

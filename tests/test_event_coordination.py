@@ -66,6 +66,7 @@ def run_workers(mod, n: int) -> WorkersRun:
                       sum(t.is_alive() for t in threads))
 
 
+@pytest.mark.concept("workers_wait_for_go")
 @pytest.mark.points(3)
 def test_workers_wait_for_go(mod):
     run = run_workers(mod, 5)
@@ -78,6 +79,7 @@ def test_workers_wait_for_go(mod):
            "of 5 called out(): every worker calls out(i) once.")
 
 
+@pytest.mark.concept("wait_not_poll")
 @pytest.mark.points(2)
 def test_workers_do_not_burn_cpu_while_waiting(mod):
     run = run_workers(mod, 5)
@@ -92,6 +94,7 @@ def test_workers_do_not_burn_cpu_while_waiting(mod):
            "who may hand the same Event to other threads - only wait on it.")
 
 
+@pytest.mark.concept("worker_gets_its_index")
 @pytest.mark.points(2)
 def test_each_worker_calls_out_once_with_its_index(mod):
     run = run_workers(mod, 5)
@@ -181,6 +184,7 @@ def play(patch: pytest.MonkeyPatch, mod, rounds: int, out: Recorder,  # pylint: 
     return schedule, call
 
 
+@pytest.mark.concept("strict_alternation")
 @pytest.mark.points(3)
 def test_ping_pong_strictly_alternates(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
@@ -189,6 +193,7 @@ def test_ping_pong_strictly_alternates(mod, monkeypatch):
     check_order(out.values, 200, spy.skipped_note(out.threads))
 
 
+@pytest.mark.concept("player_threads_joined")
 @pytest.mark.points(2)
 def test_each_word_comes_from_its_own_thread(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
@@ -209,6 +214,7 @@ def test_each_word_comes_from_its_own_thread(mod, monkeypatch):
     check_order(out.values, 50, spy.skipped_note(out.threads))
 
 
+@pytest.mark.concept("events_not_sleeps")
 @pytest.mark.points(2)
 def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
@@ -221,6 +227,7 @@ def test_order_comes_from_events_not_sleeps(mod, monkeypatch):
     check_order(out.values, 300)
 
 
+@pytest.mark.concept("strict_alternation")
 def test_zero_rounds_prints_nothing(mod):
     out = Recorder()
     call = Background(mod.ping_pong, 0, out)
@@ -229,6 +236,7 @@ def test_zero_rounds_prints_nothing(mod):
     expect(out.values == [], f"ping_pong(0) printed {out.values}.")
 
 
+@pytest.mark.concept("player_threads_joined")
 @pytest.mark.points(3)
 def test_ping_pong_joins_both_players(mod, monkeypatch):
     # One player stays alive a while after its last line (until ping_pong
@@ -245,6 +253,7 @@ def test_ping_pong_joins_both_players(mod, monkeypatch):
         check_order(out.values, 5)
 
 
+@pytest.mark.concept("events_not_sleeps")
 @pytest.mark.points(2)
 def test_a_slow_line_does_not_give_the_turn_away(mod, monkeypatch):
     # One line takes 0.6 s to print. A player that waits with wait(timeout) and
@@ -265,6 +274,7 @@ def test_a_slow_line_does_not_give_the_turn_away(mod, monkeypatch):
              + spy.skipped_note(out.threads))
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "event_coordination",
                         lambda: mod.start_workers(0, threading.Event(), Recorder()))
@@ -284,6 +294,7 @@ go.set()
 """
 
 
+@pytest.mark.concept("workers_start_at_once")
 def test_workers_outlive_the_main_thread(target_dir):
     stdout, _, _ = run_script(target_dir, LIFETIME, timeout=5.0)
     done = sorted(re.findall(r"<(\d+)>", stdout))

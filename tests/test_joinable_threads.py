@@ -37,6 +37,7 @@ class Rendezvous:
         return value * 10
 
 
+@pytest.mark.concept("start_all_then_join")
 @pytest.mark.points(2)
 def test_calls_run_at_the_same_time(mod):
     func = Rendezvous(4)
@@ -57,6 +58,7 @@ def test_calls_run_at_the_same_time(mod):
            f"run_in_threads returned {call.value!r}, expected [10, 20, 30, 40].")
 
 
+@pytest.mark.concept("results_in_order")
 @pytest.mark.points(2)
 def test_results_come_back_in_the_order_of_args(mod):
     n = 4
@@ -83,6 +85,7 @@ def test_results_come_back_in_the_order_of_args(mod):
     expect(result == want, f"run_in_threads returned {result!r}, expected {want!r}.")
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_every_thread_has_ended_on_return(mod):
     endings = ThreadEndings()
@@ -105,6 +108,7 @@ def test_every_thread_has_ended_on_return(mod):
     expect(result == [0, 1, 2, 3], f"returned {result!r}, expected [0, 1, 2, 3].")
 
 
+@pytest.mark.concept("earliest_exception_after_join")
 @pytest.mark.points(2)
 def test_raises_the_earliest_exception_after_all_threads_end(mod):
     endings = ThreadEndings()
@@ -143,6 +147,7 @@ def test_raises_the_earliest_exception_after_all_threads_end(mod):
            "running: join every thread first, then raise.")
 
 
+@pytest.mark.concept("results_in_order")
 def test_empty_list_gives_empty_result(mod):
     expect(mod.run_in_threads(lambda: 1, []) == [], "run_in_threads(func, []) must return [].")
 
@@ -160,6 +165,7 @@ def blocked_threads(pattern: str, release: threading.Event) -> list[threading.Th
     return threads
 
 
+@pytest.mark.concept("join_all_returns_alive")
 @pytest.mark.points(2)
 def test_join_all_returns_the_threads_still_alive_in_order(mod):
     release = threading.Event()
@@ -176,6 +182,7 @@ def test_join_all_returns_the_threads_still_alive_in_order(mod):
            "original order.")
 
 
+@pytest.mark.concept("shared_deadline")
 @pytest.mark.points(2)
 def test_join_all_shares_one_deadline(mod):
     release = threading.Event()
@@ -194,6 +201,7 @@ def test_join_all_shares_one_deadline(mod):
     expect(call.value == threads, "join_all must return all 6 threads still blocked.")
 
 
+@pytest.mark.concept("join_all_returns_alive")
 def test_join_all_without_timeout_waits_for_all(mod):
     threads = [threading.Thread(target=time.sleep, args=(0.02 * i,)) for i in range(1, 4)]
     for thread in threads:
@@ -204,6 +212,7 @@ def test_join_all_without_timeout_waits_for_all(mod):
            "join_all(threads) with no timeout returned before every thread ended.")
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_every_thread_is_joined_whichever_ends_first(mod):
     # Every call's thread but one stays alive a while after func returned (until
@@ -223,6 +232,7 @@ def test_every_thread_is_joined_whichever_ends_first(mod):
                f"{call.value!r}, expected [0, 1, 2, 3].")
 
 
+@pytest.mark.concept("join_all_returns_alive")
 def test_join_all_returns_as_soon_as_all_have_ended(mod):
     threads = [threading.Thread(target=time.sleep, args=(0.05 * i,), daemon=True)
                for i in range(1, 4)]
@@ -239,10 +249,12 @@ def test_join_all_returns_as_soon_as_all_have_ended(mod):
            "the timeout is only the longest you may wait.")
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "joinable_threads", lambda: mod.run_in_threads(abs, []))
 
 
+@pytest.mark.concept("own_args_per_thread")
 def test_each_thread_calls_func_with_its_own_args(mod):
     # The threads but the last started run func only once run_in_threads has
     # returned (or after 0.3 s): a target that reads the loop variables late -

@@ -34,6 +34,7 @@ def increment_together(counter, n_threads: int, n_increments: int) -> list[BaseE
     return errors
 
 
+@pytest.mark.concept("counter_on_instance")
 def test_counter_starts_at_zero_and_adds(mod):
     counter = mod.Counter()
     expect(counter.value == 0, f"a new Counter has value {counter.value!r}, not 0.")
@@ -43,6 +44,7 @@ def test_counter_starts_at_zero_and_adds(mod):
            f"{counter.value!r}, not 6.")
 
 
+@pytest.mark.concept("one_lock_across_read_write")
 @pytest.mark.points(4)
 def test_no_update_is_lost_under_contention(mod, monkeypatch):
     # The schedule pairs up threads that create a lock at the same time, so a
@@ -69,6 +71,7 @@ def check_none_lost(counter, updates: int, schedule: Schedule) -> None:
            "__init__, not inside increment)?")
 
 
+@pytest.mark.concept("lock_released_on_error")
 @pytest.mark.points(2)
 def test_failed_addition_propagates_and_releases_the_lock(mod):
     counter = mod.Counter()
@@ -175,6 +178,7 @@ class SpyCounter:  # pylint: disable=too-many-instance-attributes
             real_sleep(0.005)
 
 
+@pytest.mark.concept("threads_run_together")
 @pytest.mark.points(2)
 def test_hammer_runs_its_threads_at_the_same_time(mod):
     spy = SpyCounter(4)
@@ -189,6 +193,7 @@ def test_hammer_runs_its_threads_at_the_same_time(mod):
     call.result()
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_hammer_waits_for_its_threads(mod):
     spy = SpyCounter(3, pause=0.01, meet=False)
@@ -200,6 +205,7 @@ def test_hammer_waits_for_its_threads(mod):
            "holds 118 after 3 threads x 6 increments - return counter.value.")
 
 
+@pytest.mark.concept("hammer_returns_the_count")
 @pytest.mark.points(2)
 def test_hammer_counts_right(mod):
     spy = SpyCounter(3, start=7, meet=False)
@@ -214,6 +220,7 @@ def test_hammer_counts_right(mod):
            "hammer(Counter(), 4, 250) did not return 1000.")
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_hammer_joins_every_thread(mod):
     # Each of hammer's threads but one stays alive a while after its last
@@ -246,6 +253,7 @@ class Explosive:
     __add__ = __radd__
 
 
+@pytest.mark.concept("lock_released_on_error")
 def test_any_exception_in_the_addition_releases_the_lock(mod):
     counter = mod.Counter()
     try:
@@ -267,5 +275,6 @@ def test_any_exception_in_the_addition_releases_the_lock(mod):
            "increment(2), not 2.")
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "mutex_counter", lambda: mod.Counter().increment())

@@ -15,6 +15,7 @@ import pool_tasks
 from probes import Background, check_silent_import, describe_exception, expect, fail
 
 
+@pytest.mark.concept("apply_async_returns_at_once")
 @pytest.mark.points(2)
 def test_submit_all_returns_at_once(mod, pool, release):
     args = [(str(release), i) for i in range(3)]
@@ -37,6 +38,7 @@ def test_submit_all_returns_at_once(mod, pool, release):
            "keep the order of args_list.")
 
 
+@pytest.mark.concept("results_in_order")
 @pytest.mark.points(2)
 def test_collect_returns_values_in_order(mod, pool):
     results = [pool.apply_async(mod.add, (i, 10)) for i in range(5)]
@@ -48,6 +50,7 @@ def test_collect_returns_values_in_order(mod, pool):
     expect(values == [0, 10, 20], f"collect(results) without timeout returned {values!r}.")
 
 
+@pytest.mark.concept("one_shared_deadline")
 @pytest.mark.points(3)
 def test_collect_shares_one_deadline(mod):
     # Result i arrives at 0.08 * (i + 1) s: each comes well within 0.2 s of the
@@ -74,6 +77,7 @@ def test_collect_shares_one_deadline(mod):
            "as soon as the shared deadline passes.")
 
 
+@pytest.mark.concept("task_error_reraised")
 def test_collect_reraises_a_task_error(mod, pool):
     results = [pool.apply_async(mod.add, (1, 2)),
                pool.apply_async(pool_tasks.fail_with, ("task 2 failed",))]
@@ -143,6 +147,7 @@ class FakeResult:
         return [b[0] - a[0] for a, b in zip(asked, asked[1:]) if not a[1] and not b[1]]
 
 
+@pytest.mark.concept("poll_sleeps_between_checks")
 @pytest.mark.points(2)
 def test_poll_sleeps_interval_between_checks(mod):
     result = FakeResult(0.2, value="done")
@@ -161,6 +166,7 @@ def test_poll_sleeps_interval_between_checks(mod):
            "sleeping in between, and takes the value only once it is ready.")
 
 
+@pytest.mark.concept("task_error_reraised")
 @pytest.mark.points(2)
 def test_poll_returns_or_raises_the_task_outcome(mod, pool):
     value = mod.poll(pool.apply_async(mod.add, (3, 4)), 0.01)
@@ -174,11 +180,13 @@ def test_poll_returns_or_raises_the_task_outcome(mod, pool):
              "successful() is False, raise the task's exception (get() re-raises it).")
 
 
+@pytest.mark.concept("results_in_order")
 def test_add(mod):
     expect(mod.add(3, 4) == 7, "add(3, 4) must return 7.")
     expect(mod.add("a", "b") == "ab", "add('a', 'b') must return 'ab' (x + y).")
 
 
+@pytest.mark.concept("results_in_order")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("start_method", ["spawn"], indirect=True)   # hidden tests: all three
 def test_parallel_map_results_in_order(mod, start_method):
@@ -188,6 +196,7 @@ def test_parallel_map_results_in_order(mod, start_method):
            f"{values!r} under {start_method}.")
 
 
+@pytest.mark.concept("pool_of_processes")
 @pytest.mark.points(3)
 def test_parallel_map_runs_calls_in_processes_at_once(mod, tmp_path):
     folder = tmp_path / "signed"
@@ -205,6 +214,7 @@ def test_parallel_map_runs_calls_in_processes_at_once(mod, tmp_path):
            "every call before getting any result.")
 
 
+@pytest.mark.concept("pool_ended_on_every_exit")
 @pytest.mark.points(2)
 def test_parallel_map_leaves_no_worker_alive(mod):
     with warnings.catch_warnings(record=True) as caught:
@@ -221,5 +231,6 @@ def test_parallel_map_leaves_no_worker_alive(mod):
            "join() the pool, or use `with multiprocessing.Pool(...) as pool:`.")
 
 
+@pytest.mark.concept("import_is_silent")
 def test_importing_the_module_is_silent(mod, target_dir):
     check_silent_import(target_dir, "pool_async", lambda: mod.add(1, 2))

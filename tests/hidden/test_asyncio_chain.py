@@ -20,6 +20,7 @@ def fetches_at_once(mod, n: int, delay: float) -> tuple[list, float]:
     return asyncio.run(scenario())
 
 
+@pytest.mark.concept("run_on_fresh_loop")
 def test_run_returns_and_raises(mod):
     async def answer():
         await asyncio.sleep(0)
@@ -33,6 +34,7 @@ def test_run_returns_and_raises(mod):
         mod.run(boom())
 
 
+@pytest.mark.concept("await_in_sequence")
 def test_chain_of_three_steps(mod):
     async def upper(s):
         return s.upper()
@@ -48,6 +50,7 @@ def test_chain_of_three_steps(mod):
     expect(value == "HI!HI!", f"chain('hi', upper, exclaim, twice) returned {value!r}.")
 
 
+@pytest.mark.concept("no_blocking_calls")
 @pytest.mark.points(2)
 def test_ten_fetches_overlap(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
@@ -58,6 +61,7 @@ def test_ten_fetches_overlap(mod, monkeypatch):
     expect(asyncio.run(mod.fetch(0, "now")) == "now", "fetch(0, 'now') must return 'now'.")
 
 
+@pytest.mark.concept("gather_together_in_order")
 @pytest.mark.points(2)
 def test_gather_all_with_tasks_and_coroutines(mod):
     meet = AsyncRendezvous(6)
@@ -72,6 +76,7 @@ def test_gather_all_with_tasks_and_coroutines(mod):
     expect(asyncio.run(mod.gather_all([])) == [], "gather_all([]) must return [].")
 
 
+@pytest.mark.concept("result_within_timeout")
 def test_first_or_default_keeps_falsy_results(mod):
     async def zero():
         return 0
@@ -81,6 +86,7 @@ def test_first_or_default_keeps_falsy_results(mod):
            f"{value!r}: return the result, even when it is falsy.")
 
 
+@pytest.mark.concept("cancel_on_timeout")
 @pytest.mark.points(2)
 def test_first_or_default_cancels_a_task(mod):
     async def scenario():
@@ -97,6 +103,7 @@ def test_first_or_default_cancels_a_task(mod):
     expect(cancelled, "the slow task was not cancelled after the timeout.")
 
 
+@pytest.mark.concept("run_on_fresh_loop")
 def test_run_closes_its_loop_when_the_coroutine_raises(mod):
     seen = []
 
@@ -114,6 +121,7 @@ def test_run_closes_its_loop_when_the_coroutine_raises(mod):
            "raised: close the loop in a `finally:` (asyncio.run does).")
 
 
+@pytest.mark.concept("result_within_timeout")
 def test_first_or_default_lets_an_early_error_through(mod):
     async def broken():
         await asyncio.sleep(0.01)
@@ -130,6 +138,7 @@ def test_first_or_default_lets_an_early_error_through(mod):
          f"returned {value!r}: only the timeout gives the default - an error propagates.")
 
 
+@pytest.mark.concept("cancel_on_timeout")
 @pytest.mark.points(2)
 def test_first_or_default_waits_for_the_cancellation_to_finish(mod):
     state = {"cleaned": False}
@@ -153,6 +162,7 @@ def test_first_or_default_waits_for_the_cancellation_to_finish(mod):
            "clean-up is over when you return.")
 
 
+@pytest.mark.concept("cancel_on_timeout")
 @pytest.mark.points(2)
 def test_cancelling_first_or_default_cancels_it(mod):
     state = {"inner": False}
@@ -184,6 +194,7 @@ def test_cancelling_first_or_default_cancels_it(mod):
            "kept running.")
 
 
+@pytest.mark.concept("gather_together_in_order")
 def test_gather_all_raises_when_an_awaitable_raises(mod):
     async def fine():
         await asyncio.sleep(0.01)
@@ -205,6 +216,7 @@ def test_gather_all_raises_when_an_awaitable_raises(mod):
          "(or an ExceptionGroup holding it), don't hand exceptions back as results.")
 
 
+@pytest.mark.concept("gather_together_in_order")
 @pytest.mark.points(2)
 def test_gather_all_runs_forty_at_once(mod):
     meet = AsyncRendezvous(40)
@@ -214,6 +226,7 @@ def test_gather_all_runs_forty_at_once(mod):
     expect(values == [f"result {i}" for i in range(40)], "gather_all of 40 did not keep order.")
 
 
+@pytest.mark.concept("no_blocking_calls")
 @pytest.mark.points(2)
 def test_the_loop_keeps_ticking(mod):
     # A heartbeat beside the module's coroutines: any blocking call (not only
@@ -243,6 +256,7 @@ def test_the_loop_keeps_ticking(mod):
            "inside async def must be awaited (asyncio.sleep), never a blocking call.")
 
 
+@pytest.mark.concept("no_blocking_calls")
 @pytest.mark.points(2)
 def test_a_hundred_fetches_at_once(mod, monkeypatch):
     # A fetch that sleeps in a thread pool (run_in_executor) leaves the loop
@@ -256,6 +270,7 @@ def test_a_hundred_fetches_at_once(mod, monkeypatch):
            "instead of all waiting together. `await asyncio.sleep(delay)` costs no thread.")
 
 
+@pytest.mark.concept("result_within_timeout")
 def test_first_or_default_with_no_time_at_all(mod):
     async def scenario():
         done = asyncio.get_running_loop().create_future()

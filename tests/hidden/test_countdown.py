@@ -14,6 +14,7 @@ def lines_for(count: int) -> list[str]:
     return [f"Counting down {n}" for n in range(count, 0, -1)]
 
 
+@pytest.mark.concept("lines_and_count")
 @pytest.mark.points(2)
 def test_other_counts(mod):
     for count in (1, 7):
@@ -23,6 +24,7 @@ def test_other_counts(mod):
         expect(returned == count, f"countdown({count}, ...) returned {returned!r}.")
 
 
+@pytest.mark.concept("lines_and_count")
 def test_default_out_is_print(mod, capsys):
     mod.countdown(2, 0.001)
     printed = capsys.readouterr().out
@@ -30,6 +32,7 @@ def test_default_out_is_print(mod, capsys):
            f"countdown(2, 0.001) printed {printed!r}: out must default to print.")
 
 
+@pytest.mark.concept("lines_and_count")
 def test_stop_never_set_gives_full_count(mod):
     out = Recorder()
     returned = mod.countdown(4, 0.001, out, threading.Event())
@@ -38,6 +41,7 @@ def test_stop_never_set_gives_full_count(mod):
            f"returned {returned!r}.")
 
 
+@pytest.mark.concept("no_line_after_stop")
 @pytest.mark.points(2)
 def test_stop_during_third_line(mod):
     stop = threading.Event()
@@ -55,6 +59,7 @@ def test_stop_during_third_line(mod):
     expect(returned == 3, f"countdown emitted 3 lines but returned {returned!r}.")
 
 
+@pytest.mark.concept("function_as_thread")
 def test_start_countdown_with_stop_already_set(mod):
     stop = threading.Event()
     stop.set()
@@ -66,6 +71,7 @@ def test_start_countdown_with_stop_already_set(mod):
     expect(out.values == [], f"with stop already set, the thread emitted {out.values}.")
 
 
+@pytest.mark.concept("function_as_thread")
 def test_start_countdown_gives_a_new_thread_each_call(mod):
     # The emitting Thread objects themselves are kept: a countdown that ends at
     # once (no wait) would let the second thread reuse the first one's ident.
@@ -92,6 +98,7 @@ def test_start_countdown_gives_a_new_thread_each_call(mod):
            "two countdowns of one line each did not emit one line each from two threads.")
 
 
+@pytest.mark.concept("wait_after_each_line")
 def test_the_default_interval_is_one_second(mod):
     # countdown and start_countdown side by side, neither given an interval:
     # each second line comes about 1 s after the first (then stop ends both).

@@ -47,6 +47,7 @@ def _starting_a_thread(thread: threading.Thread) -> bool:
     return False
 
 
+@pytest.mark.concept("workers_start_at_once")
 def test_start_workers_edge_sizes(mod):
     go = threading.Event()
     expect(started_workers(mod, 0, go, Recorder()) == [],
@@ -59,6 +60,7 @@ def test_start_workers_edge_sizes(mod):
     expect(out.values == [0], f"start_workers(1, ...) called out with {out.values}.")
 
 
+@pytest.mark.concept("worker_gets_its_index")
 @pytest.mark.points(2)
 def test_twelve_workers_each_once(mod):
     go = threading.Event()
@@ -92,6 +94,7 @@ def game(mod, rounds: int, *out: Recorder, timeout: float = 20.0) -> None:
         call.result()
 
 
+@pytest.mark.concept("strict_alternation")
 def test_ping_pong_default_out_is_print(mod, capsys, monkeypatch):
     SleepSpy(monkeypatch, mod, skip=True)
     game(mod, 2)
@@ -99,6 +102,7 @@ def test_ping_pong_default_out_is_print(mod, capsys, monkeypatch):
     expect(printed == "ping\npong\nping\npong\n", f"ping_pong(2) printed {printed!r}.")
 
 
+@pytest.mark.concept("strict_alternation")
 def test_one_round(mod, monkeypatch):
     # Played many times: with one Event shared by both players, which one
     # wakes first is a coin toss, and a single game would grade it at random.
@@ -109,6 +113,7 @@ def test_one_round(mod, monkeypatch):
         expect(out.values == ["ping", "pong"], f"ping_pong(1) emitted {out.values}.")
 
 
+@pytest.mark.concept("events_not_sleeps")
 @pytest.mark.points(3)
 def test_a_thousand_rounds_in_order_without_sleeps(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod, skip=True)
@@ -120,6 +125,7 @@ def test_a_thousand_rounds_in_order_without_sleeps(mod, monkeypatch):
            "turn over with Events instead.")
 
 
+@pytest.mark.concept("strict_alternation")
 @pytest.mark.points(2)
 def test_two_games_at_once(mod, monkeypatch):
     # Events kept at module level are shared by two games played at the same

@@ -11,6 +11,7 @@ from probes import Background, ReturnGate, describe_exception, expect, fail
 from schedule import Schedule
 
 
+@pytest.mark.concept("own_args_per_thread")
 def test_several_arguments_per_call(mod):
     gate = ReturnGate()
     args = [(2, 3), (3, 2), (10, 0)]
@@ -19,6 +20,7 @@ def test_several_arguments_per_call(mod):
            f"returned {result!r}: call func(*args).")
 
 
+@pytest.mark.concept("start_all_then_join")
 @pytest.mark.points(2)
 def test_eight_calls_at_once(mod):
     gate = threading.Barrier(8, timeout=2.0)
@@ -40,6 +42,7 @@ def test_eight_calls_at_once(mod):
     expect(result == [-i for i in range(8)], f"run_in_threads returned {result!r}.")
 
 
+@pytest.mark.concept("results_in_order")
 def test_twelve_results_in_order(mod):
     # Past ten calls, anything ordered by text ("Thread-10" < "Thread-2") breaks.
     result = mod.run_in_threads(str, [(i,) for i in range(12)])
@@ -48,6 +51,7 @@ def test_twelve_results_in_order(mod):
            "(an index you pass along), not by a thread's name or id.")
 
 
+@pytest.mark.concept("earliest_exception_after_join")
 def test_a_single_failure_is_raised(mod):
     try:
         gate, args = ReturnGate(), [(1,), (0,), (2,)]
@@ -59,6 +63,7 @@ def test_a_single_failure_is_raised(mod):
     fail(f"1/0 raised in a thread, yet run_in_threads returned {value!r}.")
 
 
+@pytest.mark.concept("shared_deadline")
 @pytest.mark.points(2)
 def test_join_all_with_zero_timeout_returns_at_once(mod):
     release = threading.Event()
@@ -74,6 +79,7 @@ def test_join_all_with_zero_timeout_returns_at_once(mod):
     expect(call.result() == threads, "join_all(threads, 0) must return the 3 blocked threads.")
 
 
+@pytest.mark.concept("join_all_returns_alive")
 def test_join_all_of_finished_threads(mod):
     threads = [threading.Thread(target=int) for _ in range(3)]
     for thread in threads:
@@ -89,6 +95,7 @@ class Abort(BaseException):
     """Not an Exception: `except Exception` lets it through."""
 
 
+@pytest.mark.concept("earliest_exception_after_join")
 def test_any_exception_is_raised_after_joining(mod):
     def func(i):
         if i == 2:
@@ -106,6 +113,7 @@ def test_any_exception_is_raised_after_joining(mod):
            "`except Exception` misses it.")
 
 
+@pytest.mark.concept("earliest_exception_after_join")
 def test_a_returned_exception_is_a_result(mod):
     errors = [ValueError("a value"), KeyError("another")]
     result = mod.run_in_threads(lambda i: errors[i], [(0,), (1,)])
@@ -114,6 +122,7 @@ def test_a_returned_exception_is_a_result(mod):
            "that happens to be an exception is a result like any other.")
 
 
+@pytest.mark.concept("results_in_order")
 @pytest.mark.points(2)
 def test_calls_share_nothing(mod):
     # Two calls at once, then a call after one that failed: state kept between
@@ -149,6 +158,7 @@ def test_calls_share_nothing(mod):
            "into the next one.")
 
 
+@pytest.mark.concept("shared_deadline")
 def test_join_all_gives_every_thread_the_whole_time_left(mod):
     # The first of four threads ends at 0.6 s, the others at once; one deadline
     # of 1.5 s: a budget split per thread (1.5 / 4 = 0.375 s each) gives up on it.
@@ -162,6 +172,7 @@ def test_join_all_gives_every_thread_the_whole_time_left(mod):
            "list - give each join() all the time left until it, not a share.")
 
 
+@pytest.mark.concept("shared_deadline")
 def test_join_all_of_no_threads_with_each_timeout(mod):
     for timeout in (None, 0, 0.001):
         call = Background(mod.join_all, [], timeout)

@@ -10,6 +10,7 @@ from probes import Background, expect, slowed
 from schedule import Schedule
 
 
+@pytest.mark.concept("one_lock_across_read_write")
 @pytest.mark.points(2)
 def test_no_update_lost_with_amounts(mod, monkeypatch):
     counter = slowed(mod.Counter, Schedule(monkeypatch, mod, race_creation=True))()
@@ -23,6 +24,7 @@ def test_no_update_lost_with_amounts(mod, monkeypatch):
            "not 1800: updates were lost.")
 
 
+@pytest.mark.concept("counter_on_instance")
 def test_counters_are_independent(mod):
     first, second = mod.Counter(), mod.Counter()
     first.increment(2)
@@ -30,6 +32,7 @@ def test_counters_are_independent(mod):
            "incrementing one Counter changed another: keep value on the instance.")
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_hammer_on_a_slowed_counter(mod, monkeypatch):
     # Threads but the last started are held until hammer returns (0.5 s at most):
@@ -40,11 +43,13 @@ def test_hammer_on_a_slowed_counter(mod, monkeypatch):
     expect(value == 400, f"hammer(slowed Counter, 4, 100) returned {value!r}, not 400.")
 
 
+@pytest.mark.concept("hammer_returns_the_count")
 def test_hammer_edge_sizes(mod):
     expect(mod.hammer(mod.Counter(), 1, 0) == 0, "hammer(Counter(), 1, 0) must return 0.")
     expect(mod.hammer(mod.Counter(), 1, 7) == 7, "hammer(Counter(), 1, 7) must return 7.")
 
 
+@pytest.mark.concept("join_every_thread")
 @pytest.mark.points(2)
 def test_two_hammers_at_once(mod):
     # While one hammer's threads are held inside increment, a second hammer on

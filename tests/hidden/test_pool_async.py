@@ -19,6 +19,7 @@ from probes import Background, describe_exception, expect, fail
 OTHER_METHODS = ["forkserver", "spawn"]
 
 
+@pytest.mark.concept("apply_async_returns_at_once")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
 def test_submit_and_collect_under_each_method(mod, method_pool, release):
@@ -35,6 +36,7 @@ def test_submit_and_collect_under_each_method(mod, method_pool, release):
     expect(values == [0, 2, 4], f"collect of add tasks returned {values!r}.")
 
 
+@pytest.mark.concept("one_shared_deadline")
 @pytest.mark.points(2)
 def test_collect_gives_up_when_nothing_finishes(mod, pool, release):
     results = [pool.apply_async(pool_tasks.wait_for_file, (str(release), i)) for i in range(4)]
@@ -52,12 +54,14 @@ def test_collect_gives_up_when_nothing_finishes(mod, pool, release):
            "multiprocessing.TimeoutError (what AsyncResult.get raises).")
 
 
+@pytest.mark.concept("results_in_order")
 def test_collect_edge_cases(mod, pool):
     expect(mod.collect([], timeout=1) == [], "collect([]) must return [].")
     values = mod.collect([pool.apply_async(mod.add, (1, 1))], timeout=5)
     expect(values == [2], f"collect within the deadline returned {values!r}.")
 
 
+@pytest.mark.concept("task_error_reraised")
 @pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
 def test_poll_under_each_method(mod, method_pool):
     expect(mod.poll(method_pool.apply_async(mod.add, (2, 2)), 0.01) == 4,
@@ -66,12 +70,14 @@ def test_poll_under_each_method(mod, method_pool):
         mod.poll(method_pool.apply_async(pool_tasks.fail_with, ("x",)), 0.01)
 
 
+@pytest.mark.concept("results_in_order")
 @pytest.mark.parametrize("start_method", ["fork", "forkserver"], indirect=True)
 def test_parallel_map_order_under_each_method(mod, start_method):
     values = mod.parallel_map(mod.add, [(i, 1) for i in range(5)], 2)
     expect(values == [1, 2, 3, 4, 5], f"parallel_map under {start_method} returned {values!r}.")
 
 
+@pytest.mark.concept("pool_of_processes")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("start_method", OTHER_METHODS, indirect=True)
 def test_parallel_map_in_processes_under_each_method(mod, start_method, tmp_path):
@@ -83,12 +89,14 @@ def test_parallel_map_in_processes_under_each_method(mod, start_method, tmp_path
            f"under {start_method}, worker processes outlived parallel_map.")
 
 
+@pytest.mark.concept("results_in_order")
 def test_parallel_map_defaults_and_empty(mod):
     expect(mod.parallel_map(mod.add, [(1, 2)]) == [3], "parallel_map(add, [(1, 2)]) "
            "with the default processes must return [3].")
     expect(mod.parallel_map(mod.add, [], 2) == [], "parallel_map(add, [], 2) must return [].")
 
 
+@pytest.mark.concept("pool_of_processes")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("start_method", ["fork", "spawn"], indirect=True)
 def test_parallel_map_uses_the_default_start_method(mod, start_method):
@@ -105,6 +113,7 @@ def test_parallel_map_uses_the_default_start_method(mod, start_method):
            "how processes start.")
 
 
+@pytest.mark.concept("pool_ended_on_every_exit")
 @pytest.mark.points(2)
 def test_parallel_map_leaves_no_worker_when_a_task_raised(mod, tmp_path):
     # One task fails at once; the other waits (10 s at most) for a file nobody
@@ -142,6 +151,7 @@ def _inside_pool_terminate(thread) -> bool:
     return False
 
 
+@pytest.mark.concept("one_shared_deadline")
 def test_collect_of_ready_results_with_no_time_left(mod, pool):
     results = [pool.apply_async(mod.add, (i, i)) for i in range(3)]
     for result in results:
@@ -152,6 +162,7 @@ def test_collect_of_ready_results_with_no_time_left(mod, pool):
            "still not ready when the deadline passes.")
 
 
+@pytest.mark.concept("poll_sleeps_between_checks")
 def test_poll_checks_every_tenth_of_a_second_by_default(mod):
     result = PollCounter(0.25)
     call = Background(mod.poll, result)
