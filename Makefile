@@ -33,6 +33,19 @@ $(SYSTEM_STAMP): | $(STAMP)
 
 system: $(SYSTEM_STAMP)
 
+# Debian's chromium, for the project's own tests only: tests/kit/test_report.py
+# looks at report.html in it (without one, that test skips and says why).
+BROWSER_STAMP := $(VENV)/.kit-browser
+$(BROWSER_STAMP): | $(STAMP)
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: chromium not installed; the report's browser test will skip"; \
+	  fi; \
+	fi
+	@touch $@
+
 # make grade SUBMISSIONS=DIR [OUT=grades]   grade a whole class (resumable)
 grade: $(SYSTEM_STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [OUT=grades]"; exit 2; }
@@ -50,7 +63,7 @@ verify: $(SYSTEM_STAMP)
 # The unit tests mostly wait (graders, sandboxes, nbgrader's kernels), so four
 # pytest-xdist workers share the two cores (tests/kit/conftest.py schedules them).
 UNIT_WORKERS ?= 4
-unit: $(SYSTEM_STAMP) $(DEV_STAMP)
+unit: $(SYSTEM_STAMP) $(DEV_STAMP) $(BROWSER_STAMP)
 	$(PY) -m pytest tests/kit -q -n $(UNIT_WORKERS) --durations=20
 
 # pylint over our code (settings in pyproject.toml); anything below 10.00 fails.
@@ -65,7 +78,7 @@ nbgrader: $(DEV_STAMP)
 # lint beside the unit tests (each target's output printed whole when it ends),
 # then verify: with all three at once a correct asyncio_chain lost 0.49 points
 # in one fresh-clone run (load average near 10 on two cores).
-test: $(SYSTEM_STAMP) $(DEV_STAMP)
+test: $(SYSTEM_STAMP) $(DEV_STAMP) $(BROWSER_STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target lint unit
 	@$(MAKE) --no-print-directory verify
 

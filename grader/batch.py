@@ -3,7 +3,8 @@
 Each child of DIR (a folder or a .zip) is one student, named by it. Results
 go to OUTDIR/gradebook.sqlite one submission at a time; a rerun skips what
 is already graded with the same content and grader version. At the end the
-exports are written from the gradebook: grades.csv, <student>/results.json
+exports are written from the gradebook: grades.csv, canvas.csv and
+moodle.csv (for those gradebooks' CSV import), <student>/results.json
 (Gradescope format), <student>/feedback.md and report.html.
 """
 
@@ -17,7 +18,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import capacity, discover, export, manifest, pipeline, report
+from grader import capacity, discover, export, lms, manifest, pipeline, report
 from grader.gradebook import Gradebook
 from grader.manifest import Topic
 from grader.results import SubmissionResult
@@ -81,10 +82,12 @@ class Progress:
 
 
 def write_exports(book: Gradebook, out: Path, topics: list[Topic]) -> list[SubmissionResult]:
-    """grades.csv, per-student results.json and feedback.md, report.html."""
+    """grades.csv, the LMS CSVs, per-student results.json and feedback.md, report.html."""
     results = book.results()
     names = [t.name for t in topics]
     (out / "grades.csv").write_text(export.csv_text(results, names), encoding="utf-8")
+    (out / "canvas.csv").write_text(lms.canvas_csv(results, names, topics), encoding="utf-8")
+    (out / "moodle.csv").write_text(lms.moodle_csv(results, names, topics), encoding="utf-8")
     for result in results:
         folder = out / safe_name(result.submission)
         folder.mkdir(parents=True, exist_ok=True)
@@ -93,7 +96,8 @@ def write_exports(book: Gradebook, out: Path, topics: list[Topic]) -> list[Submi
                 text = form.write(result, topics)
                 (folder / form.student_file).write_text(text.rstrip("\n") + "\n",
                                                         encoding="utf-8")
-    (out / "report.html").write_text(report.render(results, topics), encoding="utf-8")
+    (out / "report.html").write_text(report.render(results, topics, link=safe_name),
+                                     encoding="utf-8")
     return results
 
 
@@ -150,7 +154,7 @@ def run_batch(folder: Path, out: Path, topics: list[Topic], *,
     mean = sum(r.score for r in results) / len(results) if results else 0.0
     print(f"graded {len(todo) - failed}, unchanged {skipped}, failed {failed}; "
           f"{len(results)} in the gradebook, mean {mean:.1f}; wrote {out}/grades.csv, "
-          f"report.html and a folder per student", file=sys.stderr)
+          f"canvas.csv, moodle.csv, report.html and a folder per student", file=sys.stderr)
     return 1 if failed else 0
 
 
