@@ -104,13 +104,13 @@ def dom(page: Path, fragment: str = "") -> str:
 
 
 # Planted: four students hold the lock only around the read, two collect with
-# a fresh timeout per result; the other two are correct.
+# a fresh timeout per result; two are correct, one tampers with pytest.
 PLANTED = {"mutex_counter": ("lock_only_read", 4), "pool_async": ("collect_timeout_per_result", 2)}
 
 
 @pytest.fixture(scope="module", name="graded_class")
 def graded_class_fixture(tmp_path_factory):
-    """A class of eight graded by `grader batch`: the report and who made which mistake."""
+    """A class of nine graded by `grader batch`: the report and who made which mistake."""
     root = tmp_path_factory.mktemp("report")
     folder, planted = root / "class", {}
     number = 0
@@ -122,8 +122,13 @@ def graded_class_fixture(tmp_path_factory):
             (folder / name).mkdir(parents=True)
             (folder / name / f"{topic}.py").write_text(catalog.case("wrong", topic, case).text,
                                                        encoding="utf-8")
-    for name in ("s6", "s7"):
+    for name in ("s6", "s7", "s8"):
         (folder / name).mkdir(parents=True)
+    # s8 tampers with pytest: the report must send someone to look at it.
+    (folder / "s8" / "mutex_counter.py").write_text(
+        (ROOT / "solutions" / "mutex_counter.py").read_text(encoding="utf-8")
+        + "\nimport _pytest.python\n_pytest.python.Function.runtest = lambda self: None\n",
+        encoding="utf-8")
     for name in sorted(p.name for p in folder.iterdir()):
         for topic in PLANTED:
             module = folder / name / f"{topic}.py"
@@ -162,7 +167,7 @@ def test_in_chromium_the_planted_misconceptions_rank_first(graded_class):
 @pytest.mark.timeout(900)
 def test_in_chromium_the_students_table_sorts_filters_and_links(graded_class):
     page, planted = graded_class
-    students = sorted([*planted, "s6", "s7"])
+    students = sorted([*planted, "s6", "s7", "s8"])
 
     def order(fragment: str) -> list[str]:
         shown = dom(page, fragment)
@@ -177,7 +182,13 @@ def test_in_chromium_the_students_table_sorts_filters_and_links(graded_class):
     assert order("#filter=s1") == ["s1"]
     shown = dom(page)
     assert 'href="s0/feedback.md"' in shown and (page.parent / "s0" / "feedback.md").is_file()
-    assert re.search(r'<section id="review">', shown)
+    # The failures, grouped: the four who lost updates share one row per test.
+    groups = re.findall(r'<tr class="failure"><td>(\d+)</td><td><code>([^<]+)</code>', shown)
+    assert ("4", "test_no_update_is_lost_under_contention") in groups, groups
+    review = re.findall(r'<tr class="review"><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>',
+                        shown)
+    assert any(who == "s8" and "replaced" in what for who, _, what in review), review
+    assert {who for who, _, _ in review} == {"s8"}, review
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     picture = ARTEFACTS / "report.png"
     done = chrome("--window-size=1200,1600", f"--screenshot={picture}", page.as_uri())
