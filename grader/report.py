@@ -153,7 +153,7 @@ def _concept_table(ranking: list[Concept]) -> list[str]:
 
 def students_section(results: list[SubmissionResult], topics: list[Topic],
                      link: Callable[[str], str] | None) -> list[str]:
-    """A row per student: points per topic, total, flags; sortable, filterable."""
+    """A row per student: points per topic, total, items to review; sortable, filterable."""
     rows = ['<section id="students"><h2>Students</h2>',
             '<p><input id="filter" type="search" placeholder="filter students" '
             'aria-label="filter students"> <span id="shown"></span> '
@@ -161,29 +161,35 @@ def students_section(results: list[SubmissionResult], topics: list[Topic],
             '<table id="students-table"><thead><tr><th data-type="text">student</th>']
     rows += [f'<th data-type="number" title="{esc(t.title)}">{t.number}. {esc(t.name)}</th>'
              for t in topics]
-    rows.append('<th data-type="number">total</th><th data-type="number">flags</th>'
-                "</tr></thead><tbody>")
-    for result in sorted(results, key=lambda r: r.submission):
-        scores = {t.topic: t for t in result.topics}
-        name = esc(result.submission)
-        if link is not None:
-            folder = esc(link(result.submission))
-            name = (f'<a href="{folder}/feedback.md">{name}</a> '
-                    f'<small><a href="{folder}/results.json">json</a></small>')
-        cells = []
-        for topic in topics:
-            outcome = scores.get(topic.name)
-            score = outcome.score if outcome else 0.0
-            status = outcome.status if outcome else TopicStatus.MISSING
-            mark = "" if status == TopicStatus.GRADED else f" <small>{esc(status)}</small>"
-            cells.append(f'<td data-value="{score:g}">{score:g}{mark}</td>')
-        flags = len(result.flags) + len(result.notes)
-        rows.append(f'<tr data-student="{esc(result.submission)}"><td data-value='
-                    f'"{esc(result.submission)}">{name}</td>{"".join(cells)}'
-                    f'<td data-value="{result.score:g}"><b>{result.score:g}</b>/'
-                    f'{result.max_score:g}</td><td data-value="{flags}">{flags or ""}</td></tr>')
+    rows.append('<th data-type="number">total</th><th data-type="number" title="items in '
+                '&quot;needs a human&quot;">to review</th></tr></thead><tbody>')
+    items, _ = review_items(results)
+    to_review = collections.Counter(student for student, _, _ in items)
+    rows += [_student_row(result, topics, link, to_review[result.submission])
+             for result in sorted(results, key=lambda r: r.submission)]
     rows.append("</tbody></table></section>")
     return rows
+
+
+def _student_row(result: SubmissionResult, topics: list[Topic],
+                 link: Callable[[str], str] | None, to_review: int) -> str:
+    scores = {t.topic: t for t in result.topics}
+    name = esc(result.submission)
+    if link is not None:
+        folder = esc(link(result.submission))
+        name = (f'<a href="{folder}/feedback.md">{name}</a> '
+                f'<small><a href="{folder}/results.json">json</a></small>')
+    cells = []
+    for topic in topics:
+        outcome = scores.get(topic.name)
+        score = outcome.score if outcome else 0.0
+        status = outcome.status if outcome else TopicStatus.MISSING
+        mark = "" if status == TopicStatus.GRADED else f" <small>{esc(status)}</small>"
+        cells.append(f'<td data-value="{score:g}">{score:g}{mark}</td>')
+    return (f'<tr data-student="{esc(result.submission)}"><td data-value='
+            f'"{esc(result.submission)}">{name}</td>{"".join(cells)}'
+            f'<td data-value="{result.score:g}"><b>{result.score:g}</b>/'
+            f'{result.max_score:g}</td><td data-value="{to_review}">{to_review or ""}</td></tr>')
 
 
 def failures_section(results: list[SubmissionResult], topic: Topic) -> list[str]:

@@ -180,6 +180,7 @@ def test_in_chromium_the_students_table_sorts_filters_and_links(graded_class):
     assert order("#sort=total&dir=desc")[:2] in (["s6", "s7"], ["s7", "s6"])
     assert order("#sort=student&dir=desc") == students[::-1]
     assert order("#filter=s1") == ["s1"]
+    assert order("#sort=to%20review&dir=desc")[0] == "s8"      # the one who tampered
     shown = dom(page)
     assert 'href="s0/feedback.md"' in shown and (page.parent / "s0" / "feedback.md").is_file()
     # The failures, grouped: the four who lost updates share one row per test.
