@@ -7,6 +7,7 @@ import sys
 COMMANDS = {
     "check": "grader.check",
     "hint": "grader.hints",
+    "watch": "grader.watch",
     "stubs": "grader.stubs",
     "verify": "grader.verify",
     "release": "grader.release",

@@ -51,7 +51,8 @@ def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> s
                   f"{result.score:g}/{result.max_score:g} points."]
     pending = [t.topic for t in result.topics if not t.complete]
     if pending:
-        lines.append(f"Stuck? `make hint T={pending[0]}` shows a hint for {pending[0]}.")
+        lines.append(f"Stuck? `make hint T={pending[0]}` shows a hint for the test of "
+                     f"{pending[0]} that fails.")
     for flag in result.flags:
         lines.append(f"flag: {flag}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ derived here, recursively, never listed by hand:
 * what a run folder's ``lib/grader`` holds (``plugin_files``): the pytest
   plugin and every grader module it imports, found by reading the imports;
 * the grader the student release ships (``student_grader_files``): what the
-  students' commands (check, hint) import, the same way;
+  students' commands (check, hint, watch) import, the same way;
 * the kit's content (``kit_files``): what decides a verdict, which the
   gradebook's version digest and the Gradescope zip hold.
 
@@ -33,7 +33,7 @@ MANIFEST = ROOT / "topics.toml"
 TOP_FILES = ("topics.toml", "pyproject.toml", "kit.mk", "constraints.txt")
 # The entry points of each shipped grader set.
 PLUGIN_ENTRY = ("pytest_plugin",)
-STUDENT_ENTRY = ("__main__", "check", "hints")
+STUDENT_ENTRY = ("__main__", "check", "hints", "watch")
 
 
 def test_helpers(tests: Path = TESTS) -> tuple[str, ...]:

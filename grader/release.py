@@ -18,7 +18,8 @@ STUDENT_MAKEFILE = """\
 # Your commands (Python 3.11+ needed; the first run sets up .venv):
 #   make check              test every topic in exercises/
 #   make check T=countdown  test one topic
-#   make hint T=countdown   show the next hint for a topic
+#   make watch              check the topic you edit each time you save it
+#   make hint               a hint for the first test that fails (T=countdown: in that topic)
 include kit.mk
 .DEFAULT_GOAL := check
 """
@@ -27,7 +28,8 @@ STUDENT_README = """\
 
     make check              # test every topic in exercises/ (sets up .venv the first time)
     make check T=countdown  # one topic
-    make hint T=countdown   # the next hint for a topic
+    make watch              # check the topic you are editing each time you save it
+    make hint               # a hint for the first test that fails (T=countdown: in that topic)
 
 Fill in the functions in `exercises/`, one file per topic, in this order:
 

@@ -11,6 +11,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from grader import catalog, check, gradescope_zip, layout, manifest, release
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
@@ -252,3 +254,31 @@ def test_classroom_total_is_the_kits_to_the_last_digit():
             for test in value["tests"]:
                 total += test["score"]
         assert total == result.score and js_number(total) == f"{result.score:g}", total
+
+
+FAKE_PYTHON = """#!/bin/sh
+# Stands in for python3 (and, once "installed", for .venv/bin/python).
+case "$1" in
+  -c) exit 0 ;;
+  -m) if [ "$2" = venv ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; exit 0; fi
+      echo "Collecting pytest (noise from pip)"; echo "Installing collected packages"
+      exit ${PIP_FAILS:-0} ;;
+esac
+"""
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_first_run_says_it_sets_up_the_venv_and_hides_pip_unless_it_fails(tmp_path, fails):
+    release.build(tmp_path / "student")
+    fake = tmp_path / "python3"
+    fake.write_text(FAKE_PYTHON, encoding="utf-8")
+    fake.chmod(0o755)
+    done = subprocess.run(["make", "--no-print-directory", "venv", f"PYTHON={fake}"],
+                          cwd=tmp_path / "student", capture_output=True, text=True, timeout=60,
+                          check=False, env={**os.environ, "PIP_FAILS": "1" if fails else "0"})
+    said = done.stdout + done.stderr
+    assert said.startswith("Setting up .venv, once (about 20 s)"), said
+    if fails:
+        assert done.returncode != 0 and "noise from pip" in said and "failed" in said, said
+    else:
+        assert done.returncode == 0 and "noise from pip" not in said and "Done." in said, said
