@@ -8,6 +8,7 @@ catalogs of wrong and alternative solutions.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -136,8 +137,12 @@ def build(dest: Path, root: Path = manifest.ROOT) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Write the student release to ``argv[0]``, by default dist/student, and zip it."""
-    dest = Path(argv[0]) if argv else manifest.ROOT / "dist" / "student"
+    """Write the student release to DEST, by default dist/student, and zip it."""
+    parser = argparse.ArgumentParser(prog="python -m grader release",
+                                     description="Write the student release and its .zip.")
+    parser.add_argument("dest", nargs="?", default=str(manifest.ROOT / "dist" / "student"),
+                        help="folder to write (default: dist/student)")
+    dest = Path(parser.parse_args(argv).dest)
     archive = build(dest.resolve())
     print(f"wrote {dest}/ and {archive}")
     return 0
