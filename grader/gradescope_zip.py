@@ -21,6 +21,7 @@ and ``KIT_TIME_LIMIT`` (seconds, default 540: under Gradescope's default
 
 from __future__ import annotations
 
+import argparse
 import sys
 import zipfile
 from pathlib import Path
@@ -116,8 +117,13 @@ def build(dest: Path, root: Path = layout.ROOT) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    """Build the autograder zip at ``argv[0]``, by default dist/gradescope-autograder.zip."""
-    dest = Path(argv[0]) if argv else layout.ROOT / "dist" / "gradescope-autograder.zip"
+    """Build the autograder zip at DEST, by default dist/gradescope-autograder.zip."""
+    parser = argparse.ArgumentParser(prog="python -m grader gradescope",
+                                     description="Build Gradescope's autograder zip.")
+    parser.add_argument("dest", nargs="?",
+                        default=str(layout.ROOT / "dist" / "gradescope-autograder.zip"),
+                        help="the zip to write (default: dist/gradescope-autograder.zip)")
+    dest = Path(parser.parse_args(argv).dest)
     print(f"wrote {build(dest.resolve())}")
     return 0
 

@@ -8,6 +8,7 @@ signatures and guidance therefore live in one place.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -59,8 +60,11 @@ def expected_stubs(root: Path = manifest.ROOT) -> dict[Path, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Write (default) or ``--check`` the stubs; exit 1 when --check finds drift."""
-    argv = sys.argv[1:] if argv is None else argv
-    check = "--check" in argv
+    parser = argparse.ArgumentParser(prog="python -m grader stubs",
+                                     description="Write exercises/ from solutions/' markers.")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when exercises/ is out of date")
+    check = parser.parse_args(sys.argv[1:] if argv is None else argv).check
     stale = []
     for path, text in expected_stubs().items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
