@@ -98,12 +98,26 @@ def classroom_outputs(result: SubmissionResult) -> str:
                    for name, value in classroom_results(result).items())
 
 
+def add_target(parser: argparse.ArgumentParser) -> None:
+    """The students' commands' ``--target``: the folder of topic modules."""
+    parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),
+                        help="folder of topic modules (default: exercises/)")
+
+
+def target_folder(name: str) -> Path | None:
+    """``name`` resolved, or None after saying on stderr that it is no folder."""
+    target = Path(name)
+    if not target.is_dir():
+        print(f"error: {target}: no such folder", file=sys.stderr)
+        return None
+    return target.resolve()
+
+
 def main(argv: list[str]) -> int:
     """Parse the ``check`` arguments, print the table; 0 only when every topic is complete."""
     parser = argparse.ArgumentParser(prog="python -m grader check",
                                      description="Run the topic tests and show a table.")
-    parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),
-                        help="folder of topic modules (default: exercises/)")
+    add_target(parser)
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
     parser.add_argument("--hidden", action="store_true", help="also run hidden tests")
     parser.add_argument("--jobs", "-j", type=int, default=0,
@@ -113,12 +127,11 @@ def main(argv: list[str]) -> int:
                              "(the workflow's $GITHUB_OUTPUT)")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
-    target = Path(args.target)
-    if not target.is_dir():
-        print(f"error: {target}: no such folder", file=sys.stderr)
+    target = target_folder(args.target)
+    if target is None:
         return 2
     capacity.GATE.configure(args.jobs)
-    scores = grade_folder(target.resolve(), topics, hidden=args.hidden)
+    scores = grade_folder(target, topics, hidden=args.hidden)
     result = as_result(target.name, scores)
     width = min(shutil.get_terminal_size((100, 20)).columns, 110)
     print(export.table(result, width=width))

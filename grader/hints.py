@@ -95,18 +95,16 @@ def main(argv: list[str]) -> int:
                                      description="A hint for the first test that fails.")
     parser.add_argument("topic", nargs="?", default="",
                         help="topic name (default: the first topic not complete)")
-    parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),
-                        help="folder of topic modules (default: exercises/)")
+    check.add_target(parser)
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topic)
-    target = Path(args.target)
-    if not target.is_dir():
-        print(f"error: {target}: no such folder", file=sys.stderr)
+    target = check.target_folder(args.target)
+    if target is None:
         return 2
     where = args.topic or "every topic"
     print(f"Checking {where} to find the test that fails...", file=sys.stderr, flush=True)
     capacity.GATE.configure(0)
-    outcomes = check.grade_folder(target.resolve(), topics)
+    outcomes = check.grade_folder(target, topics)
     pending = [(t, o) for t, o in zip(topics, outcomes) if not o.complete]
     if not pending:
         print(f"{args.topic or 'Every topic'} passes all its tests: nothing to hint at. "

@@ -89,14 +89,12 @@ def main(argv: list[str]) -> int:
     """Watch the target folder until Ctrl-C; 2 on bad arguments."""
     parser = argparse.ArgumentParser(prog="python -m grader watch",
                                      description="Check each topic file again when it is saved.")
-    parser.add_argument("--target", default=str(manifest.ROOT / "exercises"),
-                        help="folder of topic modules (default: exercises/)")
+    check.add_target(parser)
     parser.add_argument("--topics", "-t", default="", help="comma-separated topic names")
     args = parser.parse_args(argv)
     topics = manifest.select_or_exit(args.topics)
-    target = Path(args.target)
-    if not target.is_dir():
-        print(f"error: {target}: no such folder", file=sys.stderr)
+    target = check.target_folder(args.target)
+    if target is None:
         return 2
     try:
         import watchfiles  # pylint: disable=import-outside-toplevel
@@ -106,7 +104,7 @@ def main(argv: list[str]) -> int:
         return 2
     logging.getLogger("watchfiles").setLevel(logging.ERROR)     # we say when we stop
     capacity.GATE.configure(0)
-    session = Session(target.resolve(), topics)
+    session = Session(target, topics)
     # raise_interrupt=False: Ctrl-C while waiting for a save ends the loop quietly.
     # yield_on_timeout: the first (empty) yield says the watcher is listening, so a
     # save made while the first check runs is kept for the loop, never lost.
