@@ -41,7 +41,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from grader import manifest
+from grader import manifest, syntax
 from grader.layout import SOLUTIONS, TESTS
 from grader.stubs import BEGIN, END
 
@@ -74,7 +74,7 @@ class Entry:
     def doc(self) -> str:
         """The module's docstring ("" when it has none or does not parse)."""
         try:
-            return ast.get_docstring(ast.parse(self.text)) or ""
+            return ast.get_docstring(syntax.parse(self.text)) or ""
         except SyntaxError:
             return ""
 
@@ -87,7 +87,7 @@ def without_markers(source: str) -> str:
 
 def with_docstring(source: str, doc: str) -> str:
     """``source`` with its module docstring replaced by '''doc''' in triple double quotes."""
-    body = ast.parse(source).body
+    body = syntax.parse(source).body
     if not (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
             and isinstance(body[0].value.value, str)):
         raise ValueError("the reference has no module docstring")

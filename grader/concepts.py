@@ -13,7 +13,7 @@ import ast
 import functools
 from pathlib import Path
 
-from grader import layout
+from grader import layout, syntax
 from grader.manifest import Topic
 
 HIDDEN = "hidden::"         # how result names mark a hidden test (grader.channel)
@@ -21,7 +21,7 @@ HIDDEN = "hidden::"         # how result names mark a hidden test (grader.channe
 
 def markers(path: Path) -> dict[str, list[str]]:
     """Each top-level test function of ``path`` and the concept keys its markers name."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = syntax.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found: dict[str, list[str]] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):

@@ -21,6 +21,8 @@ import ast
 import functools
 from pathlib import Path
 
+from grader import syntax
+
 ROOT = Path(__file__).resolve().parent.parent
 GRADER = ROOT / "grader"
 TESTS = ROOT / "tests"
@@ -65,7 +67,7 @@ def _imported(path: Path, grader: Path) -> set[str]:
     """The ``grader`` modules ``path`` imports, anywhere in it (functions included)."""
     package = path.relative_to(grader).parent.parts
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(syntax.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {a.name.removeprefix("grader.") for a in node.names
                       if a.name.startswith("grader.")}

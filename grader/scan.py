@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from grader import layout
+from grader import layout, syntax
 
 HELPERS_SAID = {"probes": "probes", "schedule": "schedule control"}
 SUSPECT_MODULES = {
@@ -35,7 +35,7 @@ SUSPECT_NAMES = {"__builtins__": "touches __builtins__", "__import__": "calls __
 def scan(source: str, where: str) -> list[str]:
     """Flags for one topic file (empty when nothing stands out)."""
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     found: dict[str, int] = {}
