@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import signal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ class TopicStatus(StrEnum):
 # grader's plugin, pytest's configuration, and the only writable folder.
 TESTS, SUBMISSION, LIB, CONFIG, WORK = "tests", "submission", "lib", "pyproject.toml", "work"
 OUTPUT_KEEP = 4000        # characters of the test process's output kept from each end
+# The grader's stall watcher (grader.stall) sends it; the plugin fails the running test.
+STALL_SIGNAL = signal.SIGUSR1
 NOT_STARTED = "could not start the tests: {error}"
 
 

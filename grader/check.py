@@ -113,6 +113,11 @@ def target_folder(name: str) -> Path | None:
     return target.resolve()
 
 
+def table_width() -> int:
+    """How wide the students' commands print their table: the terminal's, at most 110."""
+    return min(shutil.get_terminal_size((100, 20)).columns, 110)
+
+
 def main(argv: list[str]) -> int:
     """Parse the ``check`` arguments, print the table; 0 only when every topic is complete."""
     parser = argparse.ArgumentParser(prog="python -m grader check",
@@ -133,8 +138,7 @@ def main(argv: list[str]) -> int:
     capacity.GATE.configure(args.jobs)
     scores = grade_folder(target, topics, hidden=args.hidden)
     result = as_result(target.name, scores)
-    width = min(shutil.get_terminal_size((100, 20)).columns, 110)
-    print(export.table(result, width=width))
+    print(export.table(result, width=table_width()))
     if args.classroom:
         with args.classroom.open("a", encoding="utf-8") as outputs:
             outputs.write(classroom_outputs(result))

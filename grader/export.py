@@ -37,15 +37,7 @@ def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> s
     lines = [f"{'#':>2}  {'topic':<20} {'status':<8} {'points':>11}",
              f"{'-' * 2}  {'-' * 20} {'-' * 8} {'-' * 11}"]
     for position, topic in enumerate(result.topics, start=number_from):
-        number = topic.number or position
-        points = f"{topic.score:g}/{topic.max_score:g}"
-        lines.append(f"{number:>2}  {topic.topic:<20} {status_word(topic):<8} {points:>11}")
-        if not topic.complete:
-            for part in textwrap.wrap(topic.message or "failed", width=max(40, width - 8)):
-                lines.append(f"      {part}")
-        for finding in topic.lint[:LINT_SHOWN]:
-            lines += textwrap.wrap(finding, width=max(40, width), initial_indent="      ! ",
-                                   subsequent_indent="        ")
+        lines += topic_lines(topic, topic.number or position, width)
     done = sum(t.complete for t in result.topics)
     lines += ["", f"{done}/{len(result.topics)} topics complete, "
                   f"{result.score:g}/{result.max_score:g} points."]
@@ -56,6 +48,19 @@ def table(result: SubmissionResult, width: int = 100, number_from: int = 1) -> s
     for flag in result.flags:
         lines.append(f"flag: {flag}")
     return "\n".join(lines)
+
+
+def topic_lines(topic: TopicOutcome, number: int, width: int = 100) -> list[str]:
+    """One topic's row of the table: status and points, its message, its static findings."""
+    points = f"{topic.score:g}/{topic.max_score:g}"
+    lines = [f"{number:>2}  {topic.topic:<20} {status_word(topic):<8} {points:>11}"]
+    if not topic.complete:
+        for part in textwrap.wrap(topic.message or "failed", width=max(40, width - 8)):
+            lines.append(f"      {part}")
+    for finding in topic.lint[:LINT_SHOWN]:
+        lines += textwrap.wrap(finding, width=max(40, width), initial_indent="      ! ",
+                               subsequent_indent="        ")
+    return lines
 
 
 def to_json(result: SubmissionResult) -> str:

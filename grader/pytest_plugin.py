@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 import pytest
 
-from grader.channel import Status, sign
+from grader.channel import STALL_SIGNAL, Status, sign
 
 __all__ = ["learner_message"]
 
@@ -94,7 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if lint_file:
             channel.write({"event": "lint", "findings": _lint(Path(lint_file))})
         # The grader's stall watcher (grader.stall) signals when nothing in the run can move.
-        signal.signal(signal.SIGUSR1, _stalled)
+        signal.signal(STALL_SIGNAL, _stalled)
     config.pluginmanager.register(_Recorder(channel), "kit-recorder")
 
 

@@ -152,7 +152,8 @@ def _concept_table(ranking: list[Concept]) -> list[str]:
 
 
 def students_section(results: list[SubmissionResult], topics: list[Topic],
-                     link: Callable[[str], str] | None) -> list[str]:
+                     link: Callable[[str], str] | None,
+                     review: list[tuple[str, str, str]]) -> list[str]:
     """A row per student: points per topic, total, items to review; sortable, filterable."""
     rows = ['<section id="students"><h2>Students</h2>',
             '<p><input id="filter" type="search" placeholder="filter students" '
@@ -163,8 +164,7 @@ def students_section(results: list[SubmissionResult], topics: list[Topic],
              for t in topics]
     rows.append('<th data-type="number">total</th><th data-type="number" title="items in '
                 '&quot;needs a human&quot;">to review</th></tr></thead><tbody>')
-    items, _ = review_items(results)
-    to_review = collections.Counter(student for student, _, _ in items)
+    to_review = collections.Counter(student for student, _, _ in review)
     rows += [_student_row(result, topics, link, to_review[result.submission])
              for result in sorted(results, key=lambda r: r.submission)]
     rows.append("</tbody></table></section>")
@@ -248,9 +248,8 @@ def review_items(results: list[SubmissionResult]) -> tuple[list[tuple[str, str, 
     return items, shared
 
 
-def review_section(results: list[SubmissionResult]) -> list[str]:
-    """Every flag, note, time limit and refusal, with its student."""
-    items, shared = review_items(results)
+def review_section(items: list[tuple[str, str, str]], shared: list[str]) -> list[str]:
+    """Every flag, note, time limit and refusal, with its student (``review_items``)."""
     rows = ['<section id="review"><h2>Needs a human</h2>']
     if not items:
         rows.append("<p>Nothing: no flag, no tampering, no time limit, no refused file.</p>")
@@ -349,11 +348,12 @@ def render(results: list[SubmissionResult], topics: list[Topic], title: str = "C
         rows.append(f"<p>Total: mean {sum(totals) / len(totals):.1f} / {maximum:g}</p>")
         rows.append(histogram_svg(totals, maximum))
     rows += concepts_section(results, topics)
-    rows += students_section(results, topics, link)
+    review, shared = review_items(results)
+    rows += students_section(results, topics, link, review)
     rows.append('<div id="failures"></div>')
     for topic in topics:
         rows += failures_section(results, topic)
-    rows += review_section(results)
+    rows += review_section(review, shared)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width">'
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"

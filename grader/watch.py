@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -56,8 +55,7 @@ class Session:
         """Check every topic: the table, then where to start."""
         result = check.as_result(self.target.name, self.check(self.topics))
         self.current = self.next_topic()
-        width = min(shutil.get_terminal_size((100, 20)).columns, 110)
-        return export.table(result, width=width) + "\n\n" + self.progress()
+        return export.table(result, width=check.table_width()) + "\n\n" + self.progress()
 
     def saved(self, names: set[str]) -> str:
         """Check the topics whose files were saved; say what changed and what is next."""
@@ -65,11 +63,9 @@ class Session:
         if not changed:
             return ""
         lines = []
-        for outcome in self.check(changed):
-            result = check.as_result(self.target.name, [outcome])
-            row = export.table(result).splitlines()[2:-2]       # the topic's rows only
-            lines.append(f"[{time.strftime('%H:%M:%S')}] {outcome.topic}.py saved")
-            lines += [r for r in row if r.strip()]
+        for topic, outcome in zip(changed, self.check(changed)):
+            lines.append(f"[{time.strftime('%H:%M:%S')}] {topic.module_file} saved")
+            lines += export.topic_lines(outcome, topic.number, check.table_width())
         before = self.current
         self.current = self.next_topic()
         if before is not None and before != self.current and self.outcomes[before.name].complete:
