@@ -10,10 +10,26 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from grader import manifest
+from grader import catalog, manifest
 
 ROOT = manifest.ROOT
 SOLUTION = (ROOT / "solutions" / "countdown.py").read_text(encoding="utf-8")
+
+
+def write_module(folder: Path, topic: str, what: str) -> Path:
+    """``folder/<topic>.py`` holding the reference ("solution"), the stub ("stub") or a
+    wrong case of tests/wrong/<topic>/ (its name); the path written."""
+    if what in ("solution", "stub"):
+        text = (ROOT / ("solutions" if what == "solution" else "exercises")
+                / f"{topic}.py").read_text(encoding="utf-8")
+    else:
+        text = catalog.case("wrong", topic, what).text
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{topic}.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 # A stray `sleep SLEEP_TAG` would be a leaked process. One number per test process
 # (each xdist worker has its own), so the sleepers of a test still running on
 # another worker, or of other runs of these tests on the machine, are not counted.

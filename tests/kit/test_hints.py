@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from grader import catalog, concepts, hints, manifest
+from kitsupport import write_module
+
+from grader import concepts, hints, manifest
 
 
 def test_hints_come_one_more_each_time(tmp_path):
@@ -26,13 +28,7 @@ def _target(tmp_path, **modules):
     folder = tmp_path / "target"
     folder.mkdir()
     for topic, what in modules.items():
-        if what == "solution":
-            text = (manifest.ROOT / "solutions" / f"{topic}.py").read_text(encoding="utf-8")
-        elif what == "stub":
-            text = (manifest.ROOT / "exercises" / f"{topic}.py").read_text(encoding="utf-8")
-        else:
-            text = catalog.case("wrong", topic, what).text
-        (folder / f"{topic}.py").write_text(text, encoding="utf-8")
+        write_module(folder, topic, what)
     return folder
 
 

@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from kitsupport import write_module
 
-from grader import catalog, concepts, manifest, report
+from grader import concepts, manifest, report
 from grader.results import SubmissionResult, TestOutcome, TopicOutcome
 
 ROOT = manifest.ROOT
@@ -119,21 +120,15 @@ def graded_class_fixture(tmp_path_factory):
             name = f"s{number}"
             number += 1
             planted[name] = topic
-            (folder / name).mkdir(parents=True)
-            (folder / name / f"{topic}.py").write_text(catalog.case("wrong", topic, case).text,
-                                                       encoding="utf-8")
-    for name in ("s6", "s7", "s8"):
-        (folder / name).mkdir(parents=True)
-    # s8 tampers with pytest: the report must send someone to look at it.
-    (folder / "s8" / "mutex_counter.py").write_text(
-        (ROOT / "solutions" / "mutex_counter.py").read_text(encoding="utf-8")
-        + "\nimport _pytest.python\n_pytest.python.Function.runtest = lambda self: None\n",
-        encoding="utf-8")
-    for name in sorted(p.name for p in folder.iterdir()):
+            write_module(folder / name, topic, case)
+    for name in sorted([*planted, "s6", "s7", "s8"]):
         for topic in PLANTED:
-            module = folder / name / f"{topic}.py"
-            if not module.exists():
-                shutil.copy(ROOT / "solutions" / f"{topic}.py", module)
+            if not (folder / name / f"{topic}.py").exists():
+                write_module(folder / name, topic, "solution")
+    # s8 tampers with pytest: the report must send someone to look at it.
+    with open(folder / "s8" / "mutex_counter.py", "a", encoding="utf-8") as module:
+        module.write("\nimport _pytest.python\n"
+                     "_pytest.python.Function.runtest = lambda self: None\n")
     out = root / "out"
     subprocess.run([sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out),
                     "--topics", ",".join(PLANTED)], cwd=ROOT, check=True, capture_output=True,
