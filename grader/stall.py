@@ -33,27 +33,36 @@ from grader.channel import STALL_SIGNAL
 STALL_SECONDS = 1.0             # how long nothing may run before the run is called stalled
 PERIOD = 0.2                    # seconds between two looks
 
-# Blocking system calls by number, per architecture: which argument (0-based)
-# says "no time limit", and how. "null": that pointer is 0; "negative": that
-# int is below 0; "no_wnohang": those options lack WNOHANG; None: always untimed.
+# Blocking system calls by number, per architecture, and the rule that says
+# "no time limit": (rule, argument index). "always": read, recv, accept, pause,
+# sigsuspend; "null": a timeout pointer that is 0 (ppoll, pselect6, select,
+# epoll_pwait2, rt_sigtimedwait); "negative": a timeout int below 0 (poll,
+# epoll_wait, epoll_pwait); "futex": a wait operation with a null timeout;
+# "no_wnohang": wait4 / waitid options without WNOHANG.
 _FUTEX_WAITS = {0, 6, 9, 11, 13}     # WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2
+_WNOHANG = 1
 _CALLS = {
     "x86_64": {
-        202: ("futex", 3), 0: ("read", None), 19: ("read", None),
-        7: ("poll", 2), 271: ("ppoll", 2), 23: ("select", 4), 270: ("select", 4),
-        232: ("epoll", 3), 281: ("epoll", 3), 441: ("ppoll", 3),
-        61: ("wait4", 2), 247: ("waitid", 3), 45: ("read", None), 47: ("read", None),
-        43: ("read", None), 288: ("read", None), 34: ("read", None), 130: ("read", None),
-        128: ("ppoll", 2),
+        0: ("always", 0), 19: ("always", 0), 45: ("always", 0), 47: ("always", 0),
+        43: ("always", 0), 288: ("always", 0), 34: ("always", 0), 130: ("always", 0),
+        271: ("null", 2), 270: ("null", 4), 23: ("null", 4), 441: ("null", 3),
+        128: ("null", 2), 7: ("negative", 2), 232: ("negative", 3), 281: ("negative", 3),
+        202: ("futex", 3), 61: ("no_wnohang", 2), 247: ("no_wnohang", 3),
     },
     "aarch64": {
-        98: ("futex", 3), 63: ("read", None), 65: ("read", None),
-        73: ("ppoll", 2), 72: ("select", 4), 22: ("epoll", 3), 441: ("ppoll", 3),
-        260: ("wait4", 2), 95: ("waitid", 3), 207: ("read", None), 212: ("read", None),
-        202: ("read", None), 242: ("read", None), 133: ("read", None), 137: ("ppoll", 2),
+        63: ("always", 0), 65: ("always", 0), 207: ("always", 0), 212: ("always", 0),
+        202: ("always", 0), 242: ("always", 0), 133: ("always", 0),
+        73: ("null", 2), 72: ("null", 4), 441: ("null", 3), 137: ("null", 2),
+        22: ("negative", 3), 98: ("futex", 3), 260: ("no_wnohang", 2), 95: ("no_wnohang", 3),
     },
 }
-_WNOHANG = 1
+_RULES = {
+    "always": lambda args, value: True,
+    "null": lambda args, value: value == 0,
+    "negative": lambda args, value: value & 0xFFFFFFFF >= 0x80000000,
+    "futex": lambda args, value: (args[1] & 0x7F) in _FUTEX_WAITS and value == 0,
+    "no_wnohang": lambda args, value: not value & _WNOHANG,
+}
 
 
 def untimed(syscall_line: str, machine: str | None = None) -> bool:
@@ -64,20 +73,9 @@ def untimed(syscall_line: str, machine: str | None = None) -> bool:
     found = calls.get(int(fields[0])) if len(fields) >= 7 and fields[0].isdigit() else None
     if found is None:
         return False
-    kind, index = found
-    if index is None:
-        return True
+    rule, index = found
     args = [int(value, 16) for value in fields[1:7]]
-    value = args[index]
-    untimed_when = {
-        "futex": lambda: (args[1] & 0x7F) in _FUTEX_WAITS and value == 0,
-        "ppoll": lambda: value == 0,                    # no timespec
-        "select": lambda: value == 0,
-        "poll": lambda: value & 0xFFFFFFFF >= 0x80000000,   # a negative int
-        "epoll": lambda: value & 0xFFFFFFFF >= 0x80000000,
-    }
-    rule = untimed_when.get(kind, lambda: not value & _WNOHANG)     # wait4 / waitid
-    return rule()
+    return _RULES[rule](args, args[index])
 
 
 def _read(path: str) -> str | None:
