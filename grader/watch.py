@@ -35,15 +35,18 @@ class Session:
         self.outcomes.update((s.topic, s) for s in scores)
         return scores
 
+    def complete(self, topic: Topic) -> bool:
+        """Whether ``topic``'s latest check earned every point."""
+        outcome = self.outcomes.get(topic.name)
+        return outcome is not None and outcome.complete
+
     def next_topic(self) -> Topic | None:
         """The first topic, in teaching order, that is not complete."""
-        return next((t for t in self.topics
-                     if not (t.name in self.outcomes and self.outcomes[t.name].complete)), None)
+        return next((t for t in self.topics if not self.complete(t)), None)
 
     def progress(self) -> str:
         """The progress line and what to do next."""
-        done = sum(1 for t in self.topics if t.name in self.outcomes
-                   and self.outcomes[t.name].complete)
+        done = sum(self.complete(t) for t in self.topics)
         line = f"{done}/{len(self.topics)} topics complete."
         if self.current is None:
             return line + " All done! (Ctrl-C to stop watching.)"
@@ -68,7 +71,7 @@ class Session:
             lines += export.topic_lines(outcome, topic.number, check.table_width())
         before = self.current
         self.current = self.next_topic()
-        if before is not None and before != self.current and self.outcomes[before.name].complete:
+        if before is not None and before != self.current and self.complete(before):
             lines.append(f"{before.name} passes!"
                          + (f" Next: {self.current.name}." if self.current else ""))
         lines.append(self.progress())
