@@ -50,10 +50,15 @@ NOT_STARTED = "could not start the tests: {error}"
 
 # The command is one list; each keyword is one of its options.
 def pytest_command(python: str, root: Path, *, results_fd: int,  # pylint: disable=too-many-arguments
-                   key_fd: int, basetemp: str, lint_file: Path | None = None) -> list[str]:
-    """pytest on every test file of ``root``'s run folder, results signed on ``results_fd``."""
+                   key_fd: int, basetemp: str, lint_file: Path | None = None,
+                   select: str | None = None) -> list[str]:
+    """pytest on every test file of ``root``'s run folder, results signed on ``results_fd``.
+
+    ``select``: a mark expression (``-m``), for a run of some of the tests only.
+    """
     files = sorted(str(path) for path in (root / TESTS).rglob("test_*.py"))
     lint = ["--lint-file", str(lint_file)] if lint_file is not None else []
+    lint += ["-m", select] if select else []
     return [python, "-m", "pytest", "-p", "pytest_timeout", "-p", "grader.pytest_plugin",
             "-c", str(root / CONFIG), "--rootdir", str(root), "-q", "--no-header",
             "--assert=plain", "--target", str(root / SUBMISSION), "--basetemp", basetemp,

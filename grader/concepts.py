@@ -9,11 +9,11 @@ so the instructor's report can say which concept a failed test stands for
 
 from __future__ import annotations
 
-import ast
 import functools
 from pathlib import Path
 
-from grader import layout, syntax
+from grader import layout
+from grader import marks as grader_marks
 from grader.manifest import Topic
 
 HIDDEN = "hidden::"         # how result names mark a hidden test (grader.channel)
@@ -21,21 +21,8 @@ HIDDEN = "hidden::"         # how result names mark a hidden test (grader.channe
 
 def markers(path: Path) -> dict[str, list[str]]:
     """Each top-level test function of ``path`` and the concept keys its markers name."""
-    tree = syntax.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found: dict[str, list[str]] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-            found[node.name] = [_key(d) for d in node.decorator_list if _key(d) is not None]
-    return found
-
-
-def _key(decorator: ast.expr) -> str | None:
-    """The key of a ``pytest.mark.concept("key")`` decorator, else None."""
-    if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-            and decorator.func.attr == "concept" and decorator.args
-            and isinstance(decorator.args[0], ast.Constant)):
-        return str(decorator.args[0].value)
-    return None
+    return {name: [str(args[0]) for args in grader_marks.args_of(marks, "concept") if args]
+            for name, marks in grader_marks.of_file(path).items()}
 
 
 @functools.lru_cache(maxsize=None)

@@ -83,6 +83,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Read the key, open the channel and register the recorder before any student code runs."""
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
     config.addinivalue_line("markers", "concept(key): the idea of topics.toml this test checks")
+    config.addinivalue_line("markers", "alone: needs the machine's cores to itself; the grader "
+                                       "runs it with no other grading beside it")
     channel = None
     results_fd = config.getoption("--results-fd")
     key_fd = config.getoption("--key-fd")

@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import capacity, channel, layout, lint, manifest, sandbox, stall
+from grader import capacity, channel, layout, lint, manifest, marks, sandbox, stall
 from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import TestOutcome
@@ -75,17 +75,17 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         checking = threading.Thread(target=lambda: checked.append(lint.findings(
             source, topic.name)), daemon=True)
         checking.start()
-        with capacity.GATE.admit(), sandbox.grading_user(confinement, run) as user:
-            started = time.monotonic()      # the run's own time, not its wait for room
-            outcome = _execute(run, topic, limit, confinement, user)
-            seconds = time.monotonic() - started
+        alone = marks.alone(test_files(topic, tests_dir, hidden))
+        phases = [_Phase(run, topic, confinement, select="not " + marks.ALONE if alone else None),
+                  _Phase(run, topic, confinement, select=marks.ALONE)] if alone else \
+            [_Phase(run, topic, confinement)]
+        for phase in phases:
+            phase.execute(limit - sum(p.seconds for p in phases), alone=phase.select == marks.ALONE)
         checking.join()
-    tests, notes, status, output = outcome
+    tests, notes, status, output = _merged(phases, alone)
     findings = checked[0] if checked else []
     if confinement.note:
         notes.append(confinement.note)
-    if user is not None:
-        notes.extend(f for f in user.flags if f not in notes)
     status = channel.settle(tests, status, limit)
     records = [TestOutcome(t["name"], t["status"], message=t["message"], points=t["points"],
                            finished=t["finished"]) for t in tests]
@@ -94,7 +94,60 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         message = f"stopped after {limit:.0f} s"
     elif status == TopicStatus.ERROR:
         message = channel.collection_problem(output, topic.test_file, topic.name)
-    return TopicRun(topic, status, records, message, seconds, notes, output, findings)
+    return TopicRun(topic, status, records, message, sum(p.seconds for p in phases), notes,
+                    output, findings)
+
+
+@dataclasses.dataclass
+class _Phase:
+    """One pytest run of a topic: all its tests, or those (not) marked ``alone``."""
+
+    run: Path
+    topic: Topic
+    confinement: sandbox.Confinement
+    select: str | None = None
+    seconds: float = 0.0
+    outcome: tuple[list[dict], list[str], TopicStatus, str] = ([], [], TopicStatus.GRADED, "")
+
+    def execute(self, limit: float, alone: bool = False) -> None:
+        """Run it when the gate has room (the machine to itself when ``alone``)."""
+        if limit <= 0:
+            self.outcome = [], [], TopicStatus.TIMEOUT, ""
+            return
+        with capacity.GATE.admit(alone), \
+                sandbox.grading_user(self.confinement, self.run) as user:
+            started = time.monotonic()      # the run's own time, not its wait for room
+            self.outcome = _execute(self.run, self.topic, limit, self.confinement, user,
+                                    select=self.select)
+            self.seconds = time.monotonic() - started
+        if user is not None:
+            self.outcome[1].extend(f for f in user.flags if f not in self.outcome[1])
+
+
+def _merged(phases: list[_Phase], alone: dict[str, float]
+            ) -> tuple[list[dict], list[str], TopicStatus, str]:
+    """One outcome from the phases of a run; an alone test that never ran counts as failed."""
+    if len(phases) == 1:
+        return phases[0].outcome
+    tests: list[dict] = []
+    notes: list[str] = []
+    statuses = []
+    for phase in phases:
+        phase_tests, phase_notes, status, _ = phase.outcome
+        if not phase_tests and status == TopicStatus.GRADED:
+            status = TopicStatus.ERROR      # a run that collected nothing: the topic is in error
+        tests += phase_tests
+        notes += [n for n in phase_notes if n not in notes]
+        statuses.append(status)
+    output = "\n".join(p.outcome[3] for p in phases if p.outcome[3])
+    if TopicStatus.ERROR in statuses:
+        return [], notes, TopicStatus.ERROR, output
+    ran = {t["name"].split("[", 1)[0] for t in tests}
+    tests += [{"name": name, "status": channel.Status.FAILED, "points": points,
+               "message": "this test did not run (it needs the machine to itself)",
+               "finished": False} for name, points in alone.items() if name not in ran]
+    status = TopicStatus.TIMEOUT if TopicStatus.TIMEOUT in statuses else TopicStatus.GRADED
+    return tests, notes, status, output
 
 
 @functools.lru_cache(maxsize=None)
@@ -136,9 +189,9 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
 
 
 # One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
-def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals
-             confinement: sandbox.Confinement, user: sandbox.GradingUser | None = None
-             ) -> tuple[list[dict], list[str], TopicStatus, str]:
+def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-locals,too-many-arguments
+             confinement: sandbox.Confinement, user: sandbox.GradingUser | None = None, *,
+             select: str | None = None) -> tuple[list[dict], list[str], TopicStatus, str]:
     """Run pytest on ``run`` confined, for at most ``limit`` s.
 
     Returns the tests as the channel read them, the instructor's notes, how
@@ -154,7 +207,7 @@ def _execute(run: Path, topic: Topic, limit: float,  # pylint: disable=too-many-
     work = run / channel.WORK
     basetemp = "/tmp/kit-basetemp" if confinement.kind == "bwrap" else str(work / ".tmp")
     command = channel.pytest_command(sys.executable, run, results_fd=results_write,
-                                     key_fd=key_read, basetemp=basetemp)
+                                     key_fd=key_read, basetemp=basetemp, select=select)
     readonly = [run / channel.TESTS, run / channel.SUBMISSION, run / channel.LIB,
                 run / channel.CONFIG]
     if user is not None:        # the run's uid reads its own folder only; other runs' stay closed

@@ -44,6 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
         sys.path.insert(0, folder)
     config.addinivalue_line("markers", "points(n): points this test is worth (default 1)")
     config.addinivalue_line("markers", "concept(key): the idea of topics.toml this test checks")
+    config.addinivalue_line("markers", "alone: needs the machine's cores to itself; the grader "
+                                       "runs it with no other grading beside it")
     _record_pools()
 
 
