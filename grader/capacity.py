@@ -21,10 +21,12 @@ against, and the load the stress benches choose.
 A run of tests marked ``alone`` (they measure what the cores can do, as
 gil_experiment's speedups) is admitted with nothing else: the gate lets no
 new run in once it waits, and it starts when the others have ended. Across
-grader processes (a batch beside ``make check``, the kit's own tests) a pair
-of lock files does the same: every run holds the machine lock shared, an
-alone run holds it exclusively, and a turnstile keeps new runs from slipping
-in while an alone run waits.
+grader processes (a batch beside ``make check``, the kit's own tests) a lock
+file does the same: every run holds it shared, an alone run exclusively.
+An alone run waits at most ``ALONE_WAIT`` s for the other graders' runs to
+end and never holds them off while it waits (a waiting exclusive hold would
+stall every grader on the machine behind the slowest run); past that wait it
+runs beside them, and its tests must then not judge (gil_experiment's do not).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ IDLE = 0.3          # share of the machine's CPU that must have been free to sta
 WINDOW = 0.3        # seconds over which that share is read
 STARTUP = 0.5       # seconds a run is counted as starting (CPU-bound) after it is let in
 PER_CORE = 3        # most runs at once, per core, in auto mode
+ALONE_WAIT = 20.0   # seconds an alone run waits for other graders' runs to end
 
 
 def cores() -> int:
@@ -87,11 +90,12 @@ class Gate:
             self._changed.notify_all()
 
     @contextlib.contextmanager
-    def admit(self, alone: bool = False) -> Iterator[None]:
+    def admit(self, alone: bool = False) -> Iterator[bool]:
         """Wait for room, hold a place while the body runs, give it back.
 
         ``alone``: wait until no other run of this process is going and keep
-        new ones out meanwhile; then take the machine's cores from other graders.
+        new ones out meanwhile; then take the machine's cores from other
+        graders. Yields whether the machine lock was had (see machine_turn).
         """
         with self._changed:
             if alone:
@@ -105,8 +109,8 @@ class Gate:
             if not self.fixed:              # only the CPU rule reads start times
                 self._started.append(time.monotonic())
         try:
-            with machine_turn(alone):
-                yield
+            with machine_turn(alone) as held:
+                yield held
         finally:
             with self._changed:
                 self.running -= 1
@@ -158,32 +162,35 @@ def lock_files() -> Path:
 
 
 @contextlib.contextmanager
-def machine_turn(alone: bool) -> Iterator[None]:
+def machine_turn(alone: bool, wait: float | None = None) -> Iterator[bool]:
     """Hold the machine lock: shared for a run, exclusive for an alone run.
 
-    Without a usable lock folder the run goes on unlocked (the grader's own
-    gate still keeps its runs apart).
+    Yields whether the hold was had. An alone run polls for the exclusive
+    hold for ``wait`` s (``ALONE_WAIT``), then goes on without it; without a
+    usable lock folder every run goes on unlocked (the grader's own gate
+    still keeps its runs apart).
     """
     try:
-        folder = lock_files()
-        turnstile = os.open(folder / "turnstile.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        handle = os.open(lock_files() / "cores.lock", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
-        yield
+        yield False
         return
     try:
-        cores_lock = os.open(folder / "cores.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        os.close(turnstile)
-        yield
-        return
-    try:
-        fcntl.flock(turnstile, fcntl.LOCK_EX)       # an alone run waiting holds this
-        try:
-            fcntl.flock(cores_lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
-        finally:
-            if not alone:
-                fcntl.flock(turnstile, fcntl.LOCK_UN)
-        yield
+        if not alone:
+            fcntl.flock(handle, fcntl.LOCK_SH)      # waits only while an alone run runs
+            yield True
+            return
+        deadline = time.monotonic() + (ALONE_WAIT if wait is None else wait)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    held = False
+                    break
+                time.sleep(0.05)
+        yield held
     finally:
-        os.close(cores_lock)                        # closing drops the locks
-        os.close(turnstile)
+        os.close(handle)                            # closing drops the hold

@@ -114,7 +114,7 @@ class _Phase:
         if limit <= 0:
             self.outcome = [], [], TopicStatus.TIMEOUT, ""
             return
-        with capacity.GATE.admit(alone), \
+        with capacity.GATE.admit(alone) as held, \
                 sandbox.grading_user(self.confinement, self.run) as user:
             started = time.monotonic()      # the run's own time, not its wait for room
             self.outcome = _execute(self.run, self.topic, limit, self.confinement, user,
@@ -122,6 +122,9 @@ class _Phase:
             self.seconds = time.monotonic() - started
         if user is not None:
             self.outcome[1].extend(f for f in user.flags if f not in self.outcome[1])
+        if alone and not held:
+            self.outcome[1].append(f"{self.topic.name}: its tests marked alone ran beside "
+                                   "other graders' runs (the machine never came free)")
 
 
 def _merged(phases: list[_Phase], alone: dict[str, float]

@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from grader import capacity, channel, manifest, marks, runner, sandbox
 from grader.channel import TopicStatus
 from grader.manifest import Topic
@@ -41,6 +43,15 @@ def test_needs_the_cores():
     time.sleep(0.4)
     log("alone-end")
 '''
+
+
+@pytest.fixture(autouse=True)
+def _own_lock_files(tmp_path, monkeypatch):
+    """These tests' graders share lock files of their own, not the machine's (verify's
+    alone runs beside the kit's tests would hold those)."""
+    folder = tmp_path / "locks"
+    folder.mkdir()
+    monkeypatch.setattr(capacity, "lock_files", lambda: folder)
 
 
 def topic_folder(tmp_path: Path, name: str, seconds: float, alone: bool) -> tuple[Topic, Path]:
@@ -126,6 +137,25 @@ def test_an_alone_run_waits_for_another_graders_runs(tmp_path):
     grading.join(60)
     assert done and done[0].status == TopicStatus.GRADED
     assert intervals(tmp_path / "log")["alone"][0] >= released
+    assert not any("ran beside" in note for note in done[0].notes)
+
+
+def test_an_alone_run_never_holds_other_graders_off_while_it_waits():
+    with capacity.machine_turn(alone=False):            # another grader's run
+        results = []
+
+        def alone_run():
+            with capacity.machine_turn(alone=True, wait=1.0) as held:
+                results.append(held)
+
+        waiting = threading.Thread(target=alone_run)
+        waiting.start()
+        time.sleep(0.2)                                 # the alone run is waiting now
+        started = time.monotonic()
+        with capacity.machine_turn(alone=False) as held:    # a third grader's run
+            assert held and time.monotonic() - started < 0.5
+        waiting.join(10)
+    assert results == [False]                           # it gave up waiting and ran beside
 
 
 def phase(tests: list[dict], status=TopicStatus.GRADED) -> runner._Phase:  # pylint: disable=protected-access
