@@ -67,6 +67,8 @@ def zipped(folder: Path, archive: Path) -> Path:
     return archive
 
 
+# A whole grade of every topic: a minute or more while other workers grade too.
+@pytest.mark.timeout(300)
 @pytest.mark.parametrize("form", ["folder", "zip"])
 def test_correct_modules_beside_data_git_and_venv_keep_full_marks(tmp_path, form):
     path = repository(tmp_path / "student")

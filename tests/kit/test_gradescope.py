@@ -185,6 +185,7 @@ def test_a_broken_autograder_still_writes_results(tmp_path, breakage):
 
 
 @needs_layout
+@pytest.mark.timeout(300)
 def test_a_grade_cut_short_keeps_the_topics_already_graded(tmp_path):
     autograder = unpack(tmp_path)
     copy_into(autograder / "submission", "solutions")
@@ -194,15 +195,22 @@ def test_a_grade_cut_short_keeps_the_topics_already_graded(tmp_path):
         "import time\ntime.sleep(10 ** 6)\n", encoding="utf-8")
     script = autograder / "run_autograder"
     text = script.read_text(encoding="utf-8")
-    script.write_text(text.replace('LIMIT="${KIT_TIME_LIMIT:-540}"', 'LIMIT=25'),
+    # 40 s: under the hanging topic's own 60 s, and room for a few topics on a loaded machine.
+    script.write_text(text.replace('LIMIT="${KIT_TIME_LIMIT:-540}"', 'LIMIT=40'),
                       encoding="utf-8")
     results, stdout = run_as_gradescope(autograder)
     by_topic = {}
     for test in results["tests"]:
         by_topic.setdefault(test["name"].split(":")[0], []).append(test)
-    assert all(t["status"] == "passed" for t in by_topic[TOPICS[0].name])
-    assert "not graded: the grader stopped" in by_topic[TOPICS[-1].name][0]["output"]
-    assert "took over 25 s" in stdout
+    cut = {name for name, tests in by_topic.items()
+           if any("not graded: the grader stopped" in t.get("output", "") for t in tests)}
+    assert TOPICS[-1].name in cut, by_topic[TOPICS[-1].name]
+    # Which topics finish before the cut depends on the machine's load; each that did
+    # keeps its solution's full marks.
+    graded = {name: tests for name, tests in by_topic.items() if name not in cut}
+    assert graded, stdout
+    assert all(t["status"] == "passed" for tests in graded.values() for t in tests), graded
+    assert "took over 40 s" in stdout
 
 
 def test_the_zip_holds_the_kit_and_never_the_solutions(tmp_path):

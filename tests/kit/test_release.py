@@ -198,6 +198,8 @@ def workflow_steps(here: Path) -> list[dict]:
     return workflow["jobs"]["run-autograding-tests"]["steps"]
 
 
+# Two checks of every topic (the workflow's, then make check's).
+@pytest.mark.timeout(600)
 def test_classroom_records_the_partial_credit_make_check_prints(tmp_path):
     release.build(tmp_path / "student")
     here = tmp_path / "student"
