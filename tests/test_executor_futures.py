@@ -8,7 +8,6 @@ import os
 import pytest
 
 import executor_tasks
-from executor_calls import bounded, finished, returned
 from executor_tasks import Chain, Executors, Gated, Meeting
 from probes import (Background, check_silent_import, describe_exception, expect, fail,
                     outcome)
@@ -21,6 +20,27 @@ def _end_leftover_executors(monkeypatch):
     executors = Executors(monkeypatch)
     yield executors
     executors.end()
+
+
+def finished(call: Background, what: str, limit: float = 10.0) -> Background:
+    """Wait for ``call`` (``limit`` s at most); fail with a message naming ``what`` if it hangs."""
+    if not call.finished_within(limit):
+        fail(f"{what} had not returned after {limit:.0f} s: is it waiting for a result "
+             "that never comes, or for a call it should not wait for?")
+    return call
+
+
+def returned(call: Background, what: str):
+    """The value of a finished ``call``; fail with a learner message if it raised."""
+    if call.error is not None:
+        fail(f"{what} raised {describe_exception(call.error)}.")
+    return call.value
+
+
+def bounded(func, *args, limit: float = 10.0):
+    """``func(*args)`` in a daemon thread, waited for ``limit`` s at most; its value."""
+    what = f"{func.__name__}{args!r}"[:120]
+    return returned(finished(Background(func, *args), what, limit), what)
 
 
 @pytest.mark.concept("map_in_order")
