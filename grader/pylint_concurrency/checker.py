@@ -19,6 +19,7 @@ from grader.pylint_concurrency.messages import MESSAGES, SYMBOLS
 from grader.pylint_concurrency.tree import _line
 from grader.pylint_concurrency.context import _Context
 from grader.pylint_concurrency.threads import (
+    _check_join_before_get,
     _check_run_called,
     _check_start_join,
     _check_thread_targets,
@@ -28,7 +29,11 @@ from grader.pylint_concurrency.locks import (
     _check_lock_per_use,
     _check_split_update,
 )
-from grader.pylint_concurrency.waiting import _check_busy_wait, _check_method_not_called
+from grader.pylint_concurrency.waiting import (
+    _check_busy_wait,
+    _check_condition_wait,
+    _check_method_not_called,
+)
 from grader.pylint_concurrency.pools import (
     _check_main_guard,
     _check_pool_calls,
@@ -62,7 +67,7 @@ RULES: tuple[Callable[[_Context], None], ...] = (
     _check_sequential_pool,
     _check_lock_acquire, _check_lock_per_use, _check_busy_wait, _check_coroutines,
     _check_unawaited, _check_pool_cleanup, _check_main_guard, _check_method_not_called,
-    _check_split_update, _check_loops_closed,
+    _check_split_update, _check_loops_closed, _check_condition_wait, _check_join_before_get,
 )
 
 

@@ -66,11 +66,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "or Process.",
     ),
     "W9309": (
-        "The process pool `%(name)s` %(problem)s in %(func)s(), so its worker processes can "
+        "The %(pool)s `%(name)s` %(problem)s in %(func)s(), so its worker %(workers)s can "
         "outlive the call. %(fix)s; " + _SEE,
         "pool-without-cleanup",
-        "A process pool created in a function is never closed and joined, terminated or "
-        "shut down there.",
+        "A process or thread pool (Pool, ThreadPool, ProcessPoolExecutor, "
+        "ThreadPoolExecutor) created in a function is never closed and joined, terminated "
+        "or shut down there.",
     ),
     "W9310": (
         "%(what)s runs as soon as this module is imported; with the spawn and forkserver "
@@ -128,6 +129,28 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "(apply_async or submit), then collect the results in a second loop; " + _SEE,
         "sequential-pool-calls",
         "A pool task is submitted and waited for in the same loop iteration.",
+    ),
+    "W9318": (
+        "%(call)s is not inside a `while` loop that checks the condition again%(why)s. "
+        "wait() returns once the Condition is notified, but by then another thread may have "
+        "taken what this one was woken for (and a notify may wake more threads than asked "
+        "for), so the code after it can run while the condition is false. Wait in a loop, "
+        "%(loop)s, or let `%(wait_for)s` do the loop for you; "
+        + _SEE,
+        "condition-wait-not-in-loop",
+        "Condition.wait() is called once, under an if or followed by code that relies on "
+        "the condition, instead of in a while loop that re-checks it.",
+    ),
+    "W9319": (
+        "%(join)s waits for the process to end before anything is read from `%(queue)s`, but "
+        "a process that has put data on a multiprocessing queue does not end until all of it "
+        "has gone through the queue's pipe, which stops taking data once it is full: the "
+        "process waits for a reader, the reader waits in join(), and the program hangs. Take "
+        "the results off `%(queue)s` first (one %(queue)s.get() per result), then join the "
+        "processes; " + _SEE,
+        "join-before-queue-get",
+        "Processes are joined before the parent reads the multiprocessing queue they put "
+        "their results on.",
     ),
 }
 SYMBOLS: dict[str, str] = {symbol: msgid for msgid, (_, symbol, _) in MESSAGES.items()}

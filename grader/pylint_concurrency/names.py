@@ -2,8 +2,9 @@
 
 ``_Resolver.qualname`` turns ``mp.Pool`` into ``multiprocessing.Pool`` through
 the module's imports; ``_Resolver.kinds`` says what a name holds (a thread, a
-pool, a lock, a list of threads...) from what it was assigned, its annotation
-or the loop it comes from. The kinds are the constants below.
+pool, a lock, a condition, a list of processes, a multiprocessing queue...)
+from what it was assigned, its annotation or the loop it comes from. The kinds
+are the constants below.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from grader.pylint_concurrency.tree import (
 THREAD, PROCESS, THREADS, POOL, EXECUTOR, THREAD_POOL = (
     "thread", "process", "threads", "pool", "executor", "thread-pool")
 LOCK, FUTURE, ASYNC_RESULT = "lock", "future", "async-result"
+# a list of processes is also a list of threads (THREADS): start/join rules see both
+CONDITION, PROCESSES, MP_QUEUE = "condition", "processes", "multiprocessing-queue"
 _NOTHING: frozenset[str] = frozenset()
 _LOCK_NAMES = ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
 _CLASS_KINDS: dict[str, frozenset[str]] = {
@@ -38,6 +41,13 @@ _CLASS_KINDS: dict[str, frozenset[str]] = {
     "multiprocessing.dummy.Pool": frozenset({THREAD_POOL}),
     **{f"{module}.{name}": frozenset({LOCK})
        for module in ("threading", "multiprocessing") for name in _LOCK_NAMES},
+    "threading.Condition": frozenset({LOCK, CONDITION}),
+    "multiprocessing.Condition": frozenset({LOCK, CONDITION}),
+    "asyncio.Condition": frozenset({CONDITION}),
+    "asyncio.locks.Condition": frozenset({CONDITION}),
+    # queues whose put() hands the data to a feeder thread or a pipe: Manager().Queue() is not
+    **{f"multiprocessing{module}.{name}": frozenset({MP_QUEUE})
+       for module in ("", ".queues") for name in ("Queue", "JoinableQueue", "SimpleQueue")},
 }
 _CONTAINERS = frozenset({"list", "List", "Sequence", "Iterable", "tuple", "set"})
 
@@ -128,8 +138,8 @@ class _Resolver:
             cls = self._owner_class(expr)
             if cls is not None:
                 return self.class_bindings(cls).get(expr.attrname, _NOTHING)
-        if isinstance(expr, nodes.Subscript) and THREADS in self.kinds(expr.value):
-            return frozenset({THREAD})
+        if isinstance(expr, nodes.Subscript):
+            return _items_of(self.kinds(expr.value))
         return _NOTHING
 
     def _call_kinds(self, call: nodes.Call) -> frozenset[str]:
@@ -142,8 +152,8 @@ class _Resolver:
         if (method in ("apply_async", "map_async", "starmap_async")
                 and receiver & {POOL, THREAD_POOL} and EXECUTOR not in receiver):
             return frozenset({ASYNC_RESULT})
-        if method == "pop" and THREADS in receiver:
-            return frozenset({THREAD})
+        if method == "pop":
+            return _items_of(receiver)
         return _NOTHING
 
     def _owner_class(self, attr: nodes.Attribute) -> nodes.ClassDef | None:
@@ -179,9 +189,11 @@ class _Resolver:
                             found[name] = found.get(name, _NOTHING) | kinds
             for node in _walk(scope, into_scopes=False):
                 if (_method_call(node, "append") and isinstance(_receiver(node), nodes.Name)
-                        and node.args and THREAD in self.kinds(node.args[0])):
-                    name = _receiver(node).name
-                    found[name] = found.get(name, _NOTHING) | {THREADS}
+                        and node.args):
+                    added = _collection_of([self.kinds(node.args[0])])
+                    if added:
+                        name = _receiver(node).name
+                        found[name] = found.get(name, _NOTHING) | added
         return found
 
     def class_bindings(self, cls: nodes.ClassDef) -> dict[str, frozenset[str]]:
@@ -218,16 +230,13 @@ class _Resolver:
             iterable = iterable.args[0]
         if isinstance(iterable, nodes.Subscript):
             iterable = iterable.value
-        kinds = self._value_kinds(iterable)
-        return frozenset({THREAD}) if THREADS in kinds else _NOTHING
+        return _items_of(self._value_kinds(iterable))
 
     def _value_kinds(self, value: nodes.NodeNG) -> frozenset[str]:
         if isinstance(value, (nodes.List, nodes.Tuple, nodes.Set)):
-            if any(THREAD in self.kinds(elt) for elt in value.elts):
-                return frozenset({THREADS})
-            return _NOTHING
+            return _collection_of([self.kinds(elt) for elt in value.elts])
         if isinstance(value, (nodes.ListComp, nodes.GeneratorExp, nodes.SetComp)):
-            return frozenset({THREADS}) if THREAD in self.kinds(value.elt) else _NOTHING
+            return _collection_of([self.kinds(value.elt)])
         return self.kinds(value)
 
     def annotation_kinds(self, annotation: nodes.NodeNG | None) -> frozenset[str]:
@@ -241,10 +250,25 @@ class _Resolver:
             inner = self.annotation_kinds(annotation.slice)
             if outer in ("Optional",):
                 return inner
-            if outer in _CONTAINERS and THREAD in inner:
-                return frozenset({THREADS})
-            return _NOTHING
+            return _collection_of([inner]) if outer in _CONTAINERS else _NOTHING
         return _CLASS_KINDS.get(self.qualname(annotation) or "", _NOTHING)
+
+
+def _collection_of(items: list[frozenset[str]]) -> frozenset[str]:
+    """A collection holding items of these kinds: threads, and processes if all threads are."""
+    threads = [kinds for kinds in items if THREAD in kinds]
+    if not threads:
+        return _NOTHING
+    if all(PROCESS in kinds for kinds in threads):
+        return frozenset({THREADS, PROCESSES})
+    return frozenset({THREADS})
+
+
+def _items_of(kinds: frozenset[str]) -> frozenset[str]:
+    """What one item of a collection of ``kinds`` is: a thread, maybe a process."""
+    if THREADS not in kinds:
+        return _NOTHING
+    return frozenset({THREAD, PROCESS}) if PROCESSES in kinds else frozenset({THREAD})
 
 
 def _assigned_value(assign: nodes.AssignName) -> nodes.NodeNG | None:

@@ -1,6 +1,6 @@
 """Rules for process and thread pools: unpicklable or already-called callables,
-tasks waited for one at a time, pools never cleaned up, and processes started
-on import (no ``if __name__ == "__main__":`` guard)."""
+tasks waited for one at a time, pools (and executors) never cleaned up, and
+processes started on import (no ``if __name__ == "__main__":`` guard)."""
 
 from __future__ import annotations
 
@@ -87,30 +87,50 @@ def _pooled(ctx: _Context, call: nodes.Call) -> bool:
 
 
 def _check_pool_cleanup(ctx: _Context) -> None:
-    """pool-without-cleanup: a process pool made in a function and left running."""
+    """pool-without-cleanup: a process or thread pool made in a function and left running."""
     for function in ctx.functions():
-        for name, assign in _local_constructions(ctx, function, POOL):
-            problem = _pool_problem(ctx, function, name)
+        made = [*_local_constructions(ctx, function, POOL),
+                *_local_constructions(ctx, function, THREAD_POOL)]
+        for name, assign in made:
+            kinds = ctx.names.kinds(assign.value)
+            problem = _pool_problem(ctx, function, name, EXECUTOR in kinds)
             if problem:
-                executor = EXECUTOR in ctx.names.kinds(assign.value)
                 fix = (f"Use `with ... as {name}:` or call {name}.shutdown() before returning"
-                       if executor else
+                       if EXECUTOR in kinds else
                        f"Use `with ... as {name}:`, or call {name}.close() and then "
                        f"{name}.join() (or {name}.terminate()) before returning")
                 ctx.emit("pool-without-cleanup", assign.value, name=name, problem=problem,
-                         func=function.name, fix=fix, section="Higher Level API: ProcessPool")
+                         func=function.name, fix=fix, **_pool_words(kinds))
     for call in ctx.of(nodes.Call):
         function = _enclosing_function(call)
-        if (function is not None and isinstance(call.parent, nodes.Attribute)
-                and call.parent.attrname not in ("__enter__", "terminate", "shutdown", "close")
-                and POOL in ctx.names.kinds(call)):
+        if not (function is not None and isinstance(call.parent, nodes.Attribute)
+                and call.parent.attrname not in ("__enter__", "terminate", "shutdown", "close")):
+            continue
+        kinds = ctx.names.kinds(call)
+        if kinds & {POOL, THREAD_POOL}:
+            name = "executor" if EXECUTOR in kinds else "pool"
             ctx.emit("pool-without-cleanup", call, name=_call_text(call),
-                     problem="is never closed, joined or terminated", func=function.name,
-                     fix="Create it with `with ... as pool:` and call the method on pool",
-                     section="Higher Level API: ProcessPool")
+                     problem=_NEVER[EXECUTOR in kinds], func=function.name,
+                     fix=f"Create it with `with ... as {name}:` and call the method on {name}",
+                     **_pool_words(kinds))
 
 
-def _pool_problem(ctx: _Context, function: nodes.FunctionDef, name: str) -> str | None:
+_NEVER = {False: "is never closed, joined or terminated", True: "is never shut down"}
+
+
+def _pool_words(kinds: frozenset[str]) -> dict[str, str]:
+    """What the message calls the pool and its workers, and where the lecture covers it."""
+    if POOL in kinds:
+        return {"pool": "process pool", "workers": "processes",
+                "section": "Higher Level API: ProcessPool"}
+    # ThreadPoolExecutor is the lecture's "See also" under Coordinating Threads
+    return {"pool": "thread pool", "workers": "threads",
+            "section": "Coordinating Threads" if EXECUTOR in kinds
+            else "Higher Level API: ProcessPool"}
+
+
+def _pool_problem(ctx: _Context, function: nodes.FunctionDef, name: str,
+                  executor: bool = False) -> str | None:
     """What is missing for ``name``'s pool, or None if it is cleaned up or handed on."""
     methods = set()
     for use in _uses(function, name):
@@ -129,7 +149,7 @@ def _pool_problem(ctx: _Context, function: nodes.FunctionDef, name: str) -> str 
         return None
     if "close" in methods:
         return "is closed but never joined"
-    return "is never closed, joined or terminated"
+    return _NEVER[executor]
 
 
 def _hands_on(ctx: _Context, use: nodes.Name) -> bool:

@@ -1,5 +1,6 @@
 """Rules for threads and processes: target called, run() for start(), start and
-join in one loop, a lambda target reading a loop variable late."""
+join in one loop, a lambda target reading a loop variable late, and processes
+joined before their multiprocessing queue is read."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from astroid import nodes
 from grader.pylint_concurrency.tree import (
     _BARRIERS,
     _argument,
+    _bare_call,
+    _enclosing_function,
     _method_call,
     _receiver,
     _walk,
     _walk_with_self,
 )
-from grader.pylint_concurrency.names import PROCESS, THREAD, _CLASS_KINDS
+from grader.pylint_concurrency.names import MP_QUEUE, PROCESS, THREAD, _CLASS_KINDS
 from grader.pylint_concurrency.context import _Context, _iteration
 from grader.pylint_concurrency.callables import (
     _CALLABLE_FACTORIES,
@@ -105,3 +108,102 @@ def _check_start_join(ctx: _Context) -> None:
                 process = PROCESS in ctx.names.kinds(_receiver(node))
                 ctx.emit("start-join-same-loop", node, recv=key,
                          kind="process" if process else "thread", section="Joining a Thread")
+
+
+def _check_join_before_get(ctx: _Context) -> None:
+    """join-before-queue-get: ``for p in procs: p.join()`` before the first ``q.get()``.
+
+    Only for a name known to hold a multiprocessing queue (made here or at module
+    level, or a parameter annotated so) that is handed to a process the function
+    makes and read by the function itself; only a join() without a timeout, in
+    no loop that also reads the queue, not in an ``except`` clause, and not
+    right after terminate() or kill() on the same process (a clean-up on the way
+    out, which cannot deadlock). A Manager().Queue() is not one: its data
+    lives in the manager process, so a joined child never waits for a reader.
+    """
+    gets: dict[tuple[int, str], list[nodes.Call]] = {}
+    joins: dict[int, list[nodes.Call]] = {}
+    calls: dict[int, list[nodes.Call]] = {}
+    for call in ctx.of(nodes.Call):      # cheap shapes first: most functions have neither
+        function = _enclosing_function(call)
+        if function is None or not isinstance(call.func, nodes.Attribute):
+            continue
+        calls.setdefault(id(function), []).append(call)
+        if _method_call(call, "get") and isinstance(_receiver(call), nodes.Name):
+            gets.setdefault((id(function), _receiver(call).name), []).append(call)
+        elif _bare_call(call, "join"):
+            joins.setdefault(id(function), []).append(call)
+    for (key, name), reads in gets.items():
+        if key not in joins or MP_QUEUE not in ctx.names.kinds(_receiver(reads[0])):
+            continue
+        function = _enclosing_function(reads[0])
+        if not _handed_to_process(ctx, function, name):
+            continue
+        first = min(_position(g) for g in reads)
+        stops = [c for c in calls.get(key, []) if _method_call(c, "terminate", "kill")]
+        for join in joins[key]:
+            if (_position(join) < first and PROCESS in ctx.names.kinds(_receiver(join))
+                    and not _stopped_first(join, stops)
+                    and not _in_handler(join) and not _loop_also_reads(join, reads)):
+                ctx.emit("join-before-queue-get", join,
+                         join=f"{_receiver(join).as_string()}.join()", queue=name,
+                         section="Multiprocessing")
+                break
+
+
+def _names(expr: nodes.NodeNG, name: str) -> bool:
+    return isinstance(expr, nodes.Name) and expr.name == name
+
+
+def _position(node: nodes.NodeNG) -> tuple[int, int]:
+    return (node.lineno or 0, node.col_offset or 0)
+
+
+def _handed_to_process(ctx: _Context, function: nodes.FunctionDef, name: str) -> bool:
+    """``name`` is among the arguments of a Process (or Process subclass) made here."""
+    for call in _walk(function, into_scopes=False):
+        if not isinstance(call, nodes.Call) or PROCESS not in ctx.names.class_kinds(call.func):
+            continue
+        given = [*call.args, *(k.value for k in call.keywords or ())]
+        if any(_names(n, name) for arg in given for n in _walk_with_self(arg)):
+            return True
+    return False
+
+
+def _stopped_first(join: nodes.Call, stops: list[nodes.Call]) -> bool:
+    """The same process is terminated or killed before ``join``, in the same loop (or none)."""
+    key, loop = _receiver(join).as_string(), _innermost_loop(join)
+    return any(_receiver(stop).as_string() == key and _position(stop) < _position(join)
+               and _innermost_loop(stop) is loop for stop in stops)
+
+
+def _innermost_loop(node: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The closest loop or comprehension around ``node`` in its function, if any."""
+    while node.parent is not None and not isinstance(node.parent, _BARRIERS):
+        node = node.parent
+        if isinstance(node, (nodes.For, nodes.While, nodes.ListComp, nodes.GeneratorExp,
+                             nodes.SetComp, nodes.DictComp)):
+            return node
+    return None
+
+
+def _in_handler(node: nodes.NodeNG) -> bool:
+    """``node`` runs in an ``except`` clause of its function: a clean-up on the way out."""
+    while node.parent is not None and not isinstance(node.parent, _BARRIERS):
+        node = node.parent
+        if isinstance(node, nodes.ExceptHandler):
+            return True
+    return False
+
+
+def _loop_also_reads(join: nodes.Call, gets: list[nodes.Call]) -> bool:
+    """``join`` runs in a loop of its function whose body also reads the queue."""
+    node = join
+    while node.parent is not None and not isinstance(node.parent, _BARRIERS):
+        node = node.parent
+        if isinstance(node, (nodes.For, nodes.While, nodes.ListComp, nodes.GeneratorExp,
+                             nodes.SetComp, nodes.DictComp)):
+            inside = {id(n) for n in _walk(node, into_scopes=False)}
+            if any(id(get) in inside for get in gets):
+                return True
+    return False

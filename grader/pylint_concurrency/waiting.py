@@ -1,12 +1,22 @@
 """Rules for waiting: loops that spin on a flag or a status method (busy-wait),
-and status methods tested without being called (``if stop.is_set:``)."""
+status methods tested without being called (``if stop.is_set:``), and a
+Condition's wait() that is not in a loop re-checking the condition."""
 
 from __future__ import annotations
 
 import astroid
 from astroid import nodes
 
-from grader.pylint_concurrency.tree import _bare_call, _inferred, _receiver, _tail
+from grader.pylint_concurrency.tree import (
+    _BARRIERS,
+    _bare_call,
+    _inferred,
+    _method_call,
+    _receiver,
+    _tail,
+    _walk_with_self,
+)
+from grader.pylint_concurrency.names import CONDITION
 from grader.pylint_concurrency.context import _Context
 
 
@@ -126,3 +136,106 @@ def _surely_method(attr: nodes.Attribute) -> bool:
     values = _inferred(attr)
     return bool(values) and all(isinstance(v, (astroid.BoundMethod, nodes.FunctionDef))
                                 for v in values or ())
+
+
+def _check_condition_wait(ctx: _Context) -> None:
+    """condition-wait-not-in-loop: ``if not items: cond.wait()``, then code that assumes items.
+
+    A wait() on a known Condition, in no loop of its function. Untimed, as a
+    statement: under an ``if`` (the condition tested once) or followed by more
+    code. Timed, only under an ``if`` and only when the code trusts that one
+    wait: ``if not cond.wait(t): raise ...``, or the same ``if`` test again after
+    it. A timed wait may be a deliberate timeout (an interruptible sleep), and a
+    wait with nothing after it (a one-shot signal) assumes nothing.
+    """
+    for call in ctx.of(nodes.Call):
+        if not _method_call(call, "wait") or CONDITION not in ctx.names.kinds(_receiver(call)):
+            continue
+        awaited = isinstance(call.parent, nodes.Await)
+        stmt, tested = _wait_statement(call.parent if awaited else call)
+        if stmt is None:
+            continue
+        guard, followed = _placement(stmt)
+        untimed = _untimed_wait(call)
+        if untimed and not tested:
+            flagged = guard is not None or followed
+        else:
+            flagged = guard is not None and not untimed and (tested or _retested(stmt, guard))
+        if not flagged:
+            continue
+        recv = _receiver(call).as_string()
+        prefix = "await " if awaited else ""
+        given = [*call.args, *(k.value for k in call.keywords or ())]
+        timeout = "" if untimed else f", {given[0].as_string()}"
+        loop = (f"`while not <condition>: {prefix}{recv}.wait()`" if untimed else
+                f"`while not <condition>: {prefix}{recv}.wait(left)`, where left is the time "
+                "left until one deadline (not the whole timeout again)")
+        ctx.emit("condition-wait-not-in-loop", call,
+                 call=f"{prefix}{recv}.wait({'' if untimed else '...'})", loop=loop,
+                 why=" (the `if` tests it only once, before waiting)" if guard else "",
+                 wait_for=f"{prefix}{recv}.wait_for(<predicate>{timeout})",
+                 section="Coordinating Threads")
+
+
+def _wait_statement(wait: nodes.NodeNG) -> tuple[nodes.NodeNG | None, bool]:
+    """The statement that runs the wait, and whether it tests its result.
+
+    ``cond.wait()`` as a statement, or ``if [not] cond.wait(t):``; (None, False)
+    for any other use of its value.
+    """
+    parent = wait.parent
+    if isinstance(parent, nodes.Expr):
+        return parent, False
+    if isinstance(parent, nodes.UnaryOp) and parent.op == "not":
+        wait, parent = parent, parent.parent
+    if isinstance(parent, nodes.If) and parent.test is wait:
+        return parent, True
+    return None, False
+
+
+def _untimed_wait(call: nodes.Call) -> bool:
+    """``x.wait()`` or ``x.wait(None)``: waits until notified, however long that takes."""
+    given = [*call.args, *(k.value for k in call.keywords or ())]
+    return not given or (len(given) == 1 and isinstance(given[0], nodes.Const)
+                         and given[0].value is None)
+
+
+def _placement(stmt: nodes.NodeNG) -> tuple[nodes.If | None, bool]:
+    """The innermost ``if`` that guards ``stmt``, and whether code follows it in its function.
+
+    (None, False) as soon as ``stmt`` is in a loop: a loop may re-check.
+    """
+    guard, followed = None, False
+    node = stmt
+    while node.parent is not None and not isinstance(node.parent, _BARRIERS):
+        child, node = node, node.parent
+        if isinstance(node, (nodes.For, nodes.While, nodes.AsyncFor)):
+            return None, False
+        if isinstance(node, nodes.If) and child is not node.test and guard is None:
+            guard = node
+        followed = followed or bool(_after(child))
+    return guard, followed
+
+
+def _after(node: nodes.NodeNG) -> list[nodes.NodeNG]:
+    """The statements after ``node`` in the block (body, else, finally) that holds it."""
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(node.parent, field, None)
+        if isinstance(block, list):
+            for index, stmt in enumerate(block):
+                if stmt is node:
+                    return block[index + 1:]
+    return []
+
+
+def _retested(stmt: nodes.NodeNG, guard: nodes.If) -> bool:
+    """An ``if`` with the guard's very test comes after ``stmt``: one wait was trusted."""
+    test = guard.test.as_string()
+    node = stmt
+    while node.parent is not None and not isinstance(node.parent, _BARRIERS):
+        for later in _after(node):
+            if any(isinstance(n, nodes.If) and n.test.as_string() == test
+                   for n in _walk_with_self(later)):
+                return True
+        node = node.parent
+    return False

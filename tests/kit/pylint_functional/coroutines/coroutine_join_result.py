@@ -4,5 +4,5 @@ async def mixed(work):
     t = threading.Thread(target=work)
     t.start()
     t.join()  # [blocking-call-in-coroutine]
-    executor = ThreadPoolExecutor()
+    executor = ThreadPoolExecutor()  # [pool-without-cleanup]
     return executor.submit(work).result()  # [blocking-call-in-coroutine]
