@@ -173,24 +173,28 @@ def machine_turn(alone: bool, wait: float | None = None) -> Iterator[bool]:
     try:
         handle = os.open(lock_files() / "cores.lock", os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
-        yield False
-        return
+        handle = None
     try:
-        if not alone:
+        if handle is None:
+            yield False
+        elif not alone:
             fcntl.flock(handle, fcntl.LOCK_SH)      # waits only while an alone run runs
             yield True
-            return
-        deadline = time.monotonic() + (ALONE_WAIT if wait is None else wait)
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held = True
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    held = False
-                    break
-                time.sleep(0.05)
-        yield held
+        else:
+            yield _exclusive(handle, ALONE_WAIT if wait is None else wait)
     finally:
-        os.close(handle)                            # closing drops the hold
+        if handle is not None:
+            os.close(handle)                        # closing drops the hold
+
+
+def _exclusive(handle: int, wait: float) -> bool:
+    """Poll for the exclusive hold of ``handle`` for ``wait`` s; whether it was had."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)

@@ -19,6 +19,13 @@ ROOT = manifest.ROOT
 TOPICS = "countdown,joinable_threads"
 
 
+# Starts argv[1:] as a terminal starts a foreground job: with Ctrl-C's default action.
+# A launcher without job control (`cmd &` in a script, some CI runners) hands its
+# children SIGINT ignored, and a Python started so never raises KeyboardInterrupt.
+AS_A_TERMINAL_JOB = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                     "os.execvp(sys.argv[1], sys.argv[1:])")
+
+
 class Watching:
     """`python -m grader watch` in the background, its output read line by line."""
 
@@ -26,8 +33,8 @@ class Watching:
         command = command or [sys.executable, "-m", "grader", "watch", "--target", str(target),
                               "--topics", TOPICS]
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True)
+            [sys.executable, "-c", AS_A_TERMINAL_JOB, *command], cwd=cwd,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
