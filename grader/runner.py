@@ -172,10 +172,24 @@ def _copy(source: Path, dest: Path) -> None:
         shutil.copy2(cached, dest.parent / "__pycache__" / cached.name)
 
 
+# The kit's own files, worked out once per grader process: the topics of a grade
+# start together, and without the lock each of them compiled the test folders
+# and parsed the grader's modules for the plugin's imports at the same time
+# (1.4 s before the first of twelve runs started, against 0.1 s for one).
+_PREPARING = threading.Lock()
+
+
+def _kit_files(tests_dir: Path) -> tuple[str, ...]:
+    """Compile the kit's tests and grader once; the plugin's files (see layout.plugin_files)."""
+    with _PREPARING:
+        for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
+            _compiled(folder)
+        return layout.plugin_files()
+
+
 def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: bool) -> Path:
     """The run folder: tests (read-only), submission (read-only), lib, work."""
-    for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
-        _compiled(folder)
+    plugin = _kit_files(tests_dir)
     for name in layout.test_helpers(tests_dir):
         _copy(tests_dir / name, root / channel.TESTS / name)
     for path in test_files(topic, tests_dir, hidden):
@@ -184,7 +198,7 @@ def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: b
     (root / channel.SUBMISSION / topic.module_file).write_bytes(source)
     # The plugin and what it imports (pylint_concurrency goes along for --lint-file,
     # which the nbgrader cells use; the grader itself checks in grader.lint).
-    for name in layout.plugin_files():
+    for name in plugin:
         _copy(manifest.ROOT / "grader" / name, root / channel.LIB / "grader" / name)
     shutil.copyfile(manifest.ROOT / "pyproject.toml", root / channel.CONFIG)
     (root / channel.WORK).mkdir()

@@ -105,3 +105,37 @@ def test_a_timed_out_test_says_where_the_code_was_waiting(tmp_path):
     assert message.startswith("the test did not finish within its time limit, still waiting "
                               "in queue.get() called at joinable_threads.py line 5, in "
                               "run_in_threads(): something waits forever"), message
+
+
+def test_topics_that_start_together_work_out_the_kits_files_once(tmp_path, monkeypatch):
+    # A grade starts every topic at once; the plugin's imports are parsed by one of
+    # them while the others wait, not by each (that cost 1.4 s before the first run).
+    import threading  # pylint: disable=import-outside-toplevel
+
+    from grader import layout  # pylint: disable=import-outside-toplevel
+    layout._closure.cache_clear()  # pylint: disable=protected-access
+    parsed = []
+    real = layout._imported  # pylint: disable=protected-access
+    monkeypatch.setattr(layout, "_imported", lambda path, grader: parsed.append(path) or
+                        real(path, grader))
+    layout.plugin_files()
+    once = len(parsed)
+    layout._closure.cache_clear()  # pylint: disable=protected-access
+    parsed.clear()
+    go = threading.Barrier(8)
+
+    def lay_out(i: int) -> None:
+        go.wait()
+        (tmp_path / str(i)).mkdir()
+        runner._lay_out(tmp_path / str(i), COUNTDOWN,  # pylint: disable=protected-access
+                        SOLUTION.encode(), manifest.ROOT / "tests", False)
+
+    threads = [threading.Thread(target=lay_out, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    layout._closure.cache_clear()  # pylint: disable=protected-access
+    assert once and len(parsed) == once, (len(parsed), once)
+    assert all((tmp_path / str(i) / "lib" / "grader" / "pytest_plugin.py").is_file()
+               for i in range(8))
