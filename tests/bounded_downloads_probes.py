@@ -19,7 +19,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from probes import Background, describe_exception, expect, fail
+from probes import Background, describe_exception, expect, fail, not_returned
 
 HOLD = 6.0          # a held fetch gives up waiting for the test after this long
 
@@ -267,7 +267,7 @@ def check_drive(seen: Drive, meter: Meter, limit: int, asynchronous: bool = Fals
 def finish(call: Background, what: str, timeout: float = 5.0):
     """The call's value once it returned; fails when it hangs or raises."""
     if not call.finished_within(timeout):
-        fail(f"{what} did not return within {timeout:.0f} s after every fetch had "
+        fail(f"{what} {not_returned(call, timeout)}, after every fetch had "
              "returned: is a thread (or task) still waiting for a slot nobody gave back?")
     if call.error is not None:
         fail(f"{what} raised {describe_exception(call.error)}; every fetch returned normally.")

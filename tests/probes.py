@@ -352,6 +352,66 @@ class ReturnGate:
             self.returned.set()
 
 
+# A call the test waits for is *hopeless* when every other thread of the test
+# process has sat in the same wait with no time limit (a threading Condition,
+# Event, Queue, Semaphore or Barrier wait, or a join) for HOPELESS seconds, and
+# the process has no child: only the test's own thread could wake one of them,
+# and it is waiting for the call. The wait then ends at once instead of at its
+# timeout, so a deadlocked submission costs a second a test, not the topic's
+# whole time limit. A thread anywhere else - sleeping, computing, in a timed
+# wait, a lock acquire or an I/O call - keeps the call hopeful.
+HOPELESS = 1.0
+
+
+def _untimed_wait(frame: types.FrameType) -> object | None:
+    """What the thread at ``frame`` waits on when it waits with no time limit, else None."""
+    code = frame.f_code
+    if code.co_filename != threading.__file__:
+        return None
+    local = frame.f_locals
+    if code.co_name == "wait" and "waiter" in local and local.get("timeout", 0) is None:
+        return local["waiter"]                          # Condition.wait(): a fresh lock each time
+    if code.co_name == "_wait_for_tstate_lock" and local.get("block") is True \
+            and local.get("timeout") == -1:
+        return local.get("self")                        # join() with no timeout (3.11, 3.12)
+    if code.co_name == "join" and "timeout" in local and local["timeout"] is None \
+            and isinstance(local.get("self"), threading.Thread):
+        return local["self"]                            # join() with no timeout (3.13)
+    return None
+
+
+def _has_children() -> bool:
+    """Whether this process has a child process; True when /proc cannot say."""
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as children:
+                if children.read().strip():
+                    return True
+    except OSError:
+        return True
+    return False
+
+
+def waits_forever() -> frozenset[tuple[int, int]] | None:
+    """Each other thread and the wait it sits in, when all wait with no time limit.
+
+    None when any thread other than the caller's may still move (or the
+    process has a child, or there is no other thread).
+    """
+    me = threading.get_ident()
+    found = []
+    for ident, frame in sys._current_frames().items():  # pylint: disable=protected-access
+        if ident == me:
+            continue
+        waiting_on = _untimed_wait(frame)
+        if waiting_on is None:
+            return None
+        found.append((ident, id(waiting_on)))
+    if not found or _has_children():
+        return None
+    return frozenset(found)
+
+
 class Background:
     """Start ``func`` in a daemon thread now; look at its outcome later."""
 
@@ -359,6 +419,7 @@ class Background:
         self.value: Any = None
         self.error: BaseException | None = None
         self.ended_at: float | None = None
+        self.hopeless = False           # see HOPELESS: found waiting for what never comes
         self.started_at = time.monotonic()
 
         def target() -> None:
@@ -386,13 +447,35 @@ class Background:
     def finished_within(self, timeout: float) -> bool:
         """Join for at most ``timeout`` seconds; True when the call has returned.
 
-        A stub's NotImplementedError is re-raised at once: nothing else about
-        the call is worth reporting.
+        Stops waiting sooner, with ``hopeless`` set, when every other thread
+        waits for what no thread will ever do (see HOPELESS). A stub's
+        NotImplementedError is re-raised at once: nothing else about the call
+        is worth reporting.
         """
-        self.thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        still, since = None, 0.0
+        while self.thread.is_alive():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.thread.join(min(0.05, left))
+            waits = waits_forever() if self.thread.is_alive() else None
+            if waits is None or waits != still:
+                still, since = waits, time.monotonic()
+            elif time.monotonic() - since >= HOPELESS:
+                self.hopeless = True
+                break
         if isinstance(self.error, NotImplementedError):
             raise self.error
         return not self.thread.is_alive()
+
+
+def not_returned(call: Background, timeout: float) -> str:
+    """Why the test stopped waiting for ``call``, for a message."""
+    if call.hopeless:
+        return ("never returns: each of its threads waits, with no time limit, for "
+                "another that waits too")
+    return f"did not return within {timeout:g} s"
 
 
 def outcome(call: Background) -> str:
@@ -591,7 +674,9 @@ def check_silent_import(target: Any, name: str, smoke: Callable[[], Any]) -> Non
     it does nothing yet, earns no point here.
     """
     import json  # pylint: disable=import-outside-toplevel
-    smoke()
+    call = Background(smoke)        # a call that hangs is no stub's: go on to the import
+    if call.finished_within(5.0):
+        call.result()
     stdout, stderr, status = run_script(target, IMPORT_REPORT.format(name=name))
     lines = [line[len("KIT-REPORT "):] for line in stdout.splitlines()
              if line.startswith("KIT-REPORT ")]

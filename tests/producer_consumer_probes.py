@@ -17,7 +17,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from probes import Background, ThreadEndings, describe_exception, fail, plural, real_sleep
+from probes import (Background, ThreadEndings, describe_exception, fail, not_returned, plural,
+                    real_sleep)
 
 
 class Broke(Exception):
@@ -319,7 +320,7 @@ def hang_message(call: Background, before: set[threading.Thread], timeout: float
             if t not in before and t is not call.thread and t.is_alive()]
     where = [waits_in(t) for t in mine]
     getting, putting = where.count("get"), where.count("put")
-    parts = [f"run_pipeline did not return within {timeout:g} s."]
+    parts = [f"run_pipeline {not_returned(call, timeout)}."]
     if getting:
         parts.append(f"{plural(getting, 'thread')} of it still {_waits(getting)}"
                      " in get() on an empty queue: consumers that never took a sentinel. Put"

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from probes import Background, describe_exception, fail, module_view, real_sleep
+from probes import Background, describe_exception, fail, module_view, not_returned, real_sleep
 
 _REAL = {name: getattr(threading, name) for name in ("Lock", "RLock", "Condition")}
 
@@ -464,7 +464,7 @@ def call(func, *args, timeout: float = 2.0):
     """``func(*args)`` in a daemon thread; fail if it does not return within ``timeout``."""
     background = Background(func, *args)
     if not background.finished_within(timeout):
-        fail(f"{func.__name__}{args!r} did not return within {timeout} s: is it waiting "
+        fail(f"{func.__name__}{args!r} {not_returned(background, timeout)}: is it waiting "
              "for a lock that nobody will release?")
     return background.result()
 
@@ -473,7 +473,7 @@ def raises(func, *args, timeout: float = 2.0) -> BaseException | None:
     """What ``func(*args)`` raised (None when it returned), run in a bounded thread."""
     background = Background(func, *args)
     if not background.finished_within(timeout):
-        fail(f"{func.__name__}{args!r} did not return within {timeout} s: is it waiting "
+        fail(f"{func.__name__}{args!r} {not_returned(background, timeout)}: is it waiting "
              "for a lock that nobody will release?")
     return background.error
 

@@ -10,14 +10,14 @@ import pytest
 
 from bounded_buffer_probes import Actor, ConditionSpy, Timed
 from probes import (Background, SleepSpy, check_silent_import, describe_exception,
-                    expect, fail, outcome, real_sleep)
+                    expect, fail, not_returned, outcome, real_sleep)
 
 
 def run(func, *args, within: float = 1.0, what: str = "", **kwargs):
     """``func(*args, **kwargs)`` in a daemon thread; fail unless it returns within ``within`` s."""
     call = Background(func, *args, **kwargs)
     if not call.finished_within(within):
-        fail(f"{what or func.__name__ + '()'} did not return within {within} s: it waits "
+        fail(f"{what or func.__name__ + '()'} {not_returned(call, within)}: it waits "
              "for something that never comes (is the buffer really full or empty there?).")
     if call.error is not None:
         fail(f"{what or func.__name__ + '()'} raised {describe_exception(call.error)}.")

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from bounded_buffer_probes import ConditionSpy, Timed
-from probes import Background, SleepSpy, describe_exception, expect, fail, outcome, real_sleep
+from probes import (Background, SleepSpy, describe_exception, expect, fail, not_returned, outcome,
+                    real_sleep)
 
 
 def run(func, *args, within: float = 1.0, what: str = "", **kwargs):
@@ -17,7 +18,7 @@ def run(func, *args, within: float = 1.0, what: str = "", **kwargs):
     call = Background(func, *args, **kwargs)
     name = what or func.__name__ + "()"
     if not call.finished_within(within):
-        fail(f"{name} did not return within {within} s: it waits for something that never "
+        fail(f"{name} {not_returned(call, within)}: it waits for something that never "
              "comes (is the buffer really full or empty there?).")
     if call.error is not None:
         fail(f"{name} raised {describe_exception(call.error)}.")

@@ -2,11 +2,15 @@
 
 Only the behaviour a verdict hangs on is tested here: which sleeps a skipping
 SleepSpy makes no-ops (an order kept by sleeps must fail every time, while a
-caller that polls with sleep must keep its real sleeps).
+caller that polls with sleep must keep its real sleeps), and when a waited-for
+call is given up as hopeless (every other thread waits for another, with no time
+limit: a second, not the whole timeout) and when it must not be.
 """
 
 from __future__ import annotations
 
+import queue
+import subprocess
 import sys
 import threading
 import time
@@ -99,3 +103,63 @@ def test_a_return_gate_lets_a_call_go_only_after_the_one_before_it():
     assert held(1) == 1 and time.monotonic() - started < 0.25     # first in order: at once
     started = time.monotonic()
     assert held(2) == 2 and time.monotonic() - started < 0.25     # (1,) has gone: at once
+
+
+def waited(call: probes.Background, timeout: float) -> tuple[bool, float]:
+    """``call.finished_within(timeout)`` and how long it took."""
+    started = time.monotonic()
+    returned = call.finished_within(timeout)
+    return returned, time.monotonic() - started
+
+
+def consumers_without_sentinels() -> None:
+    """Two threads in get() on a queue nobody feeds, joined: a pipeline that never ends."""
+    items: queue.Queue = queue.Queue()
+    workers = [threading.Thread(target=items.get, daemon=True) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+def test_a_call_whose_threads_all_wait_forever_is_given_up_within_seconds():
+    call = probes.Background(consumers_without_sentinels)
+    returned, took = waited(call, 20.0)
+    assert not returned and call.hopeless
+    assert probes.HOPELESS <= took < probes.HOPELESS + 3.0, took
+    assert probes.not_returned(call, 20.0).startswith("never returns")
+
+
+def test_a_wait_a_timer_will_end_is_never_hopeless():
+    go = threading.Event()
+    threading.Timer(probes.HOPELESS + 1.0, go.set).start()
+    call = probes.Background(go.wait)
+    returned, took = waited(call, 10.0)
+    assert returned and not call.hopeless and took >= probes.HOPELESS + 0.9
+
+
+def test_a_sleeping_thread_keeps_the_call_hopeful():
+    done = threading.Event()
+
+    def slow_then_set() -> None:
+        time.sleep(probes.HOPELESS + 1.0)
+        done.set()
+
+    def call_body() -> None:
+        threading.Thread(target=slow_then_set, daemon=True).start()
+        done.wait()
+
+    call = probes.Background(call_body)
+    returned, _ = waited(call, 10.0)
+    assert returned and not call.hopeless
+
+
+def test_a_child_process_keeps_the_call_hopeful():
+    # The child might yet write what a waiting thread reads: wait out the timeout.
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(8)"]) as child:
+        try:
+            call = probes.Background(threading.Event().wait)
+            returned, took = waited(call, probes.HOPELESS + 1.5)
+            assert not returned and not call.hopeless and took >= probes.HOPELESS + 1.4
+        finally:
+            child.kill()
