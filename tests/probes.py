@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import os
 import sys
 import threading
@@ -363,6 +364,29 @@ class ReturnGate:
 HOPELESS = 1.0
 
 
+def current_frames() -> dict[int, types.FrameType]:
+    """``sys._current_frames()`` that cannot deadlock the test process.
+
+    On CPython 3.11 it makes frame objects while holding the interpreter's
+    thread-list lock; a garbage collection started by one of them may free a
+    ``threading.local`` (ours or the student's), which takes the same lock:
+    the process hangs for good (CPython issue 106883, fixed in 3.12). No
+    collection can start while the collector is off.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return sys._current_frames()  # pylint: disable=protected-access
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def frame_of(thread: threading.Thread) -> types.FrameType | None:
+    """The frame ``thread`` runs now (None when it does not run)."""
+    return current_frames().get(thread.ident)
+
+
 def _untimed_wait(frame: types.FrameType) -> object | None:
     """What the thread at ``frame`` waits on when it waits with no time limit, else None."""
     code = frame.f_code
@@ -400,7 +424,7 @@ def waits_forever() -> frozenset[tuple[int, int]] | None:
     """
     me = threading.get_ident()
     found = []
-    for ident, frame in sys._current_frames().items():  # pylint: disable=protected-access
+    for ident, frame in current_frames().items():
         if ident == me:
             continue
         waiting_on = _untimed_wait(frame)

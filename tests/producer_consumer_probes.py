@@ -17,8 +17,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from probes import (Background, ThreadEndings, describe_exception, fail, not_returned, plural,
-                    real_sleep)
+from probes import (Background, ThreadEndings, describe_exception, fail, frame_of, not_returned,
+                    plural, real_sleep)
 
 
 class Broke(Exception):
@@ -251,7 +251,7 @@ def _few(values: list) -> str:
 
 def waits_in(thread: threading.Thread) -> str | None:
     """'get' or 'put' when ``thread`` is blocked inside a queue's get()/put() now."""
-    frame = sys._current_frames().get(thread.ident)  # pylint: disable=protected-access
+    frame = frame_of(thread)
     while frame is not None:
         code = frame.f_code
         if code.co_filename.endswith("queue.py") and code.co_name in ("get", "put"):
@@ -262,7 +262,7 @@ def waits_in(thread: threading.Thread) -> str | None:
 
 def runs_code(thread: threading.Thread, filenames: set[str]) -> bool:
     """True when a frame of ``thread``'s stack runs code from one of ``filenames``."""
-    frame = sys._current_frames().get(thread.ident)  # pylint: disable=protected-access
+    frame = frame_of(thread)
     while frame is not None:
         if frame.f_code.co_filename in filenames:
             return True

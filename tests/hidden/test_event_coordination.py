@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 
 import pytest
 
-from probes import Background, Recorder, SleepSpy, expect, fail
+from probes import Background, Recorder, SleepSpy, expect, fail, frame_of
 from schedule import Schedule
 
 
@@ -39,7 +38,7 @@ def started_workers(mod, n: int, go: threading.Event, out: Recorder) -> list:
 
 def _starting_a_thread(thread: threading.Thread) -> bool:
     """True while ``thread`` is inside threading's Thread.start()."""
-    frame = sys._current_frames().get(thread.ident)  # pylint: disable=protected-access
+    frame = frame_of(thread)
     while frame is not None:
         if frame.f_code.co_name == "start" and frame.f_code.co_filename == threading.__file__:
             return True

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import time
 
 import pytest
 
 import pool_tasks
-from probes import Background, describe_exception, expect, fail
+from probes import Background, describe_exception, expect, fail, frame_of
 
 OTHER_METHODS = ["forkserver", "spawn"]
 
@@ -142,7 +141,7 @@ def test_parallel_map_leaves_no_worker_when_a_task_raised(mod, tmp_path):
 
 def _inside_pool_terminate(thread) -> bool:
     """True when ``thread`` is stuck in multiprocessing's own Pool._terminate_pool."""
-    frame = sys._current_frames().get(thread.ident)  # pylint: disable=protected-access
+    frame = frame_of(thread)
     while frame is not None:
         if (frame.f_code.co_name == "_terminate_pool"
                 and frame.f_code.co_filename.endswith(os.path.join("multiprocessing", "pool.py"))):

@@ -4,7 +4,8 @@ Only the behaviour a verdict hangs on is tested here: which sleeps a skipping
 SleepSpy makes no-ops (an order kept by sleeps must fail every time, while a
 caller that polls with sleep must keep its real sleeps), and when a waited-for
 call is given up as hopeless (every other thread waits for another, with no time
-limit: a second, not the whole timeout) and when it must not be.
+limit: a second, not the whole timeout) and when it must not be; and that a look
+at every thread's frame cannot hang the test process.
 """
 
 from __future__ import annotations
@@ -178,3 +179,31 @@ def test_a_child_process_keeps_the_call_hopeful():
             assert not returned and not call.hopeless and took >= probes.HOPELESS + 1.4
         finally:
             child.kill()
+
+
+FRAMES_RUN = """
+import gc, sys, threading
+sys.path.insert(0, sys.argv[1])
+import probes
+stop = threading.Event()
+for _ in range(4):
+    threading.Thread(target=stop.wait, daemon=True).start()
+for _ in range(200):
+    holder = type("Holder", (), {})()
+    holder.me, holder.local = holder, threading.local()   # freed only by a collection
+    holder.local.value = 1
+    del holder
+    gc.set_threshold(1)              # the next allocation (a frame object) collects
+    frames = probes.current_frames()
+    gc.set_threshold(700)
+    del frames
+print("returned")
+"""
+
+
+def test_looking_at_every_threads_frame_survives_a_collection_that_frees_a_thread_local():
+    # On CPython 3.11 a bare sys._current_frames() hangs here for good (issue
+    # 106883): a verdict waited 60 s for it once every few grades.
+    done = subprocess.run([sys.executable, "-c", FRAMES_RUN, TESTS],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.strip() == "returned", done.stdout + done.stderr
