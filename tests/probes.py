@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import types
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import pytest
 
@@ -36,6 +36,30 @@ def expect(condition: object, message: str) -> None:
     """Fail with ``message`` unless ``condition`` holds."""
     if not condition:
         fail(message)
+
+
+Measured = TypeVar("Measured")
+
+
+def on_time(measure: Callable[[], Measured], in_time: Callable[[Measured], bool],
+            attempts: int = 2, unless_over: float | None = None) -> Measured:
+    """``measure()``, measured once more when its timing missed (``attempts`` in all).
+
+    Only for a threshold set against the wrong solution's floor (TESTING.md,
+    section 3): a loaded machine can make a correct solution late once, but it
+    never makes a wrong one early, so a miss that repeats is the code's. A miss
+    whose measurement itself took over ``unless_over`` seconds is far past
+    anything load explains: it is returned at once, so a blocking solution
+    does not pay its long waits twice. The last measurement is returned, for
+    the test to judge as before.
+    """
+    for _ in range(attempts - 1):
+        started = time.monotonic()
+        result = measure()
+        if in_time(result) or (unless_over is not None
+                               and time.monotonic() - started > unless_over):
+            return result
+    return measure()
 
 
 def plural(n: int, word: str) -> str:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from probes import AsyncRendezvous, SleepSpy, describe_exception, expect, fail
+from probes import AsyncRendezvous, SleepSpy, describe_exception, expect, fail, on_time
 
 
 def fetches_at_once(mod, n: int, delay: float) -> tuple[list, float]:
@@ -54,7 +54,7 @@ def test_chain_of_three_steps(mod):
 @pytest.mark.points(2)
 def test_ten_fetches_overlap(mod, monkeypatch):
     spy = SleepSpy(monkeypatch, mod)
-    values, elapsed = fetches_at_once(mod, 10, 0.1)
+    values, elapsed = on_time(lambda: fetches_at_once(mod, 10, 0.1), lambda got: got[1] < 0.7)
     expect(not spy.in_loop(), "fetch called time.sleep inside the event loop.")
     expect(values == list(range(10)), f"fetch returned {values!r}.")
     expect(elapsed < 0.7, f"ten fetch(0.1) together took {elapsed:.2f} s.")
@@ -97,7 +97,8 @@ def test_first_or_default_cancels_a_task(mod):
         await asyncio.sleep(0.05)
         return value, elapsed, task.cancelled()
 
-    value, elapsed, cancelled = asyncio.run(scenario())
+    value, elapsed, cancelled = on_time(lambda: asyncio.run(scenario()),
+                                       lambda got: got[1] < 1.0, unless_over=2.0)
     expect(value is None and elapsed < 1.0, f"first_or_default(task, 0.1, None) returned "
            f"{value!r} after {elapsed:.2f} s.")
     expect(cancelled, "the slow task was not cancelled after the timeout.")
@@ -248,7 +249,8 @@ def test_the_loop_keeps_ticking(mod):
         gaps = [b - a for a, b in zip(beats, beats[1:])]
         return results, max(gaps, default=0.0)
 
-    results, gap = asyncio.run(scenario())
+    results, gap = on_time(lambda: asyncio.run(scenario()), lambda got: got[1] < 0.6,
+                           unless_over=3.0)
     expect(results == [["a", "b"], "default"], f"gather_all of two fetches and "
            f"first_or_default of a slow fetch gave {results!r}.")
     expect(gap < 0.6, f"a heartbeat task beside fetch, gather_all and first_or_default "
@@ -262,7 +264,8 @@ def test_a_hundred_fetches_at_once(mod, monkeypatch):
     # A fetch that sleeps in a thread pool (run_in_executor) leaves the loop
     # free but waits its turn for a thread: 100 of them take several delays.
     spy = SleepSpy(monkeypatch, mod)
-    values, elapsed = fetches_at_once(mod, 100, 0.2)
+    values, elapsed = on_time(lambda: fetches_at_once(mod, 100, 0.2), lambda got: got[1] < 0.7,
+                              unless_over=2.0)
     expect(values == list(range(100)), "100 fetches at once did not return their values.")
     threads = len(spy.calls)
     expect(elapsed < 0.7, f"100 fetch(0.2) at once took {elapsed:.2f} s: they queued up "

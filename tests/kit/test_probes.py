@@ -207,3 +207,28 @@ def test_looking_at_every_threads_frame_survives_a_collection_that_frees_a_threa
     done = subprocess.run([sys.executable, "-c", FRAMES_RUN, TESTS],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.stdout.strip() == "returned", done.stdout + done.stderr
+
+
+def test_a_late_measurement_is_taken_once_more_and_an_early_one_never():
+    late_then_early = iter([1.0, 0.1])
+    assert probes.on_time(lambda: next(late_then_early), lambda took: took < 0.5) == 0.1
+    always_late = iter([1.0, 2.0, 3.0])
+    assert probes.on_time(lambda: next(always_late), lambda took: took < 0.5) == 2.0
+    assert next(always_late) == 3.0               # two attempts in all, by default
+    calls = []
+    assert probes.on_time(lambda: calls.append(0) or 0.1, lambda took: took < 0.5) == 0.1
+    assert len(calls) == 1                        # in time: measured once
+
+
+def test_a_miss_far_past_any_load_is_not_measured_again():
+    calls = []
+
+    def slow_miss() -> float:
+        calls.append(0)
+        time.sleep(0.3)
+        return 9.0
+
+    assert probes.on_time(slow_miss, lambda took: took < 0.5, unless_over=0.2) == 9.0
+    assert len(calls) == 1
+    assert probes.on_time(slow_miss, lambda took: took < 0.5, unless_over=1.0) == 9.0
+    assert len(calls) == 3                        # quick enough to be load: measured again
