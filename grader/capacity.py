@@ -18,9 +18,14 @@ likes, and ``GATE`` lets one start when
 reading: the serial grade (``--jobs 1``) that parallel verdicts are checked
 against, and the load the stress benches choose.
 
+Waiting runs go in longest first (``RUN_TIMES``: what each topic's runs took
+lately on this machine), so the grade does not end waiting for a long topic
+that happened to start last.
+
 A run of tests marked ``alone`` (they measure what the cores can do, as
-gil_experiment's speedups) is admitted with nothing else: the gate lets no
-new run in once it waits, and it starts when the others have ended. Across
+gil_experiment's speedups) is admitted with nothing else: it starts once
+none of this grader's other runs is going or waiting (they never wait for
+it), and the gate lets no new run in while it runs. Across
 grader processes (a batch beside ``make check``, the kit's own tests) a lock
 file does the same: every run holds it shared, an alone run exclusively.
 An alone run waits at most ``ALONE_WAIT`` s for the other graders' runs to
@@ -34,6 +39,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import fcntl
+import heapq
+import json
 import os
 import tempfile
 import threading
@@ -44,7 +51,7 @@ from pathlib import Path
 IDLE = 0.3          # share of the machine's CPU that must have been free to start one more
 WINDOW = 0.3        # seconds over which that share is read
 STARTUP = 0.5       # seconds a run is counted as starting (CPU-bound) after it is let in
-PER_CORE = 3        # most runs at once, per core, in auto mode
+PER_CORE = 6        # most runs at once, per core, in auto mode
 ALONE_WAIT = 20.0   # seconds an alone run waits for other graders' runs to end
 
 
@@ -79,7 +86,9 @@ class Gate:
         self._started: collections.deque[float] = collections.deque()
         self.fixed = False
         self.most = 1
-        self._alone = 0                     # alone runs waiting or running
+        self._alone = 0                     # alone runs running
+        self._queue: list[tuple[float, int]] = []   # waiting runs: (-expected s, ticket)
+        self._tickets = 0
         self.configure(most)
 
     def configure(self, most: int | None = None) -> None:
@@ -90,21 +99,35 @@ class Gate:
             self._changed.notify_all()
 
     @contextlib.contextmanager
-    def admit(self, alone: bool = False) -> Iterator[bool]:
+    def admit(self, alone: bool = False, expected: float = 0.0) -> Iterator[bool]:
         """Wait for room, hold a place while the body runs, give it back.
 
-        ``alone``: wait until no other run of this process is going and keep
-        new ones out meanwhile; then take the machine's cores from other
-        graders. Yields whether the machine lock was had (see machine_turn).
+        Waiting runs go in by ``expected`` seconds, longest first, then in the
+        order they asked: a long topic started last would keep the whole grade
+        waiting for it alone at the end.
+        ``alone``: wait until no other run of this process is going or waiting
+        (the others never wait for it: its submission's other topics, and the
+        other submissions in flight, go first), keep new ones out while it
+        runs, and take the machine's cores from other graders. Yields whether
+        the machine lock was had (see machine_turn).
         """
         with self._changed:
             if alone:
+                while self.running or self._queue:
+                    self._changed.wait(0.05)
                 self._alone += 1
-                while self.running:
-                    self._changed.wait(0.05)
             else:
-                while self._alone or not self._room(time.monotonic()):
-                    self._changed.wait(0.05)
+                self._tickets += 1
+                place = (-expected, self._tickets)
+                heapq.heappush(self._queue, place)
+                try:
+                    while self._alone or self._queue[0] != place \
+                            or not self._room(time.monotonic()):
+                        self._changed.wait(0.05)
+                finally:
+                    self._queue.remove(place)
+                    heapq.heapify(self._queue)
+                    self._changed.notify_all()      # the next in line may fit too
             self.running += 1
             if not self.fixed:              # only the CPU rule reads start times
                 self._started.append(time.monotonic())
@@ -146,7 +169,52 @@ class Gate:
         return (times[0] - idle_then) / (times[1] - total_then)
 
 
+class RunTimes:
+    """How long each topic's runs took lately here: the gate starts the long ones first.
+
+    Kept beside the machine lock (``lock_files``), one small JSON file that
+    every grader on the machine reads and updates; a missing or damaged file
+    only means no run is known yet (the runs then go in the order asked).
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._seconds: dict[str, float] | None = None
+        self._lock = threading.Lock()
+
+    def _file(self) -> Path:
+        return self._path or lock_files() / "run-seconds.json"
+
+    def _load(self) -> dict[str, float]:
+        if self._seconds is None:
+            try:
+                data = json.loads(self._file().read_text(encoding="utf-8"))
+                self._seconds = {str(k): float(v) for k, v in data.items()}
+            except (OSError, ValueError, AttributeError, TypeError):
+                self._seconds = {}
+        return self._seconds
+
+    def expected(self, key: str) -> float:
+        """Seconds a run of ``key`` took lately (0 when none is known)."""
+        with self._lock:
+            return self._load().get(key, 0.0)
+
+    def note(self, key: str, seconds: float) -> None:
+        """Remember that a run of ``key`` took ``seconds`` (averaged with what was known)."""
+        with self._lock:
+            known = self._load()
+            known[key] = round((known[key] + seconds) / 2 if key in known else seconds, 2)
+            try:
+                handle, temporary = tempfile.mkstemp(dir=self._file().parent, suffix=".json")
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(known, out)
+                os.replace(temporary, self._file())
+            except OSError:
+                pass
+
+
 GATE = Gate()
+RUN_TIMES = RunTimes()
 
 
 def lock_files() -> Path:

@@ -114,12 +114,14 @@ class _Phase:
         if limit <= 0:
             self.outcome = [], [], TopicStatus.TIMEOUT, ""
             return
-        with capacity.GATE.admit(alone) as held, \
+        key = self.topic.name + (f" [{self.select}]" if self.select else "")
+        with capacity.GATE.admit(alone, expected=capacity.RUN_TIMES.expected(key)) as held, \
                 sandbox.grading_user(self.confinement, self.run) as user:
             started = time.monotonic()      # the run's own time, not its wait for room
             self.outcome = _execute(self.run, self.topic, limit, self.confinement, user,
                                     select=self.select)
             self.seconds = time.monotonic() - started
+        capacity.RUN_TIMES.note(key, self.seconds)
         if user is not None:
             self.outcome[1].extend(f for f in user.flags if f not in self.outcome[1])
         if alone and not held:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -84,3 +85,60 @@ def test_auto_is_the_default_and_zero_means_auto(most):
     assert not gate.fixed and gate.most == capacity.PER_CORE * capacity.cores()
     gate.configure(3)
     assert gate.fixed and gate.most == 3
+
+
+def admitted_in_order(gate: capacity.Gate, asks: list[tuple[str, bool, float]]) -> list[str]:
+    """Names in the order ``gate`` let them in; each ask is (name, alone, expected seconds).
+
+    A first run holds the gate while every ask queues up, one after another.
+    """
+    order: list[str] = []
+    release = threading.Event()
+
+    def holder() -> None:
+        with gate.admit():
+            release.wait(10)
+
+    def ask(name: str, alone: bool, expected: float) -> None:
+        with gate.admit(alone, expected=expected):
+            order.append(name)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=holder)]
+    threads[0].start()
+    time.sleep(0.1)
+    for name, alone, expected in asks:
+        threads.append(threading.Thread(target=ask, args=(name, alone, expected)))
+        threads[-1].start()
+        time.sleep(0.1)                    # each is waiting before the next asks
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    return order
+
+
+def test_waiting_runs_go_in_longest_expected_first_then_first_come(monkeypatch):
+    monkeypatch.setattr(capacity, "machine_turn", lambda alone: contextlib.nullcontext(True))
+    order = admitted_in_order(capacity.Gate(1), [("short", False, 1.0), ("unknown", False, 0.0),
+                                                 ("long", False, 9.0), ("middle", False, 4.0),
+                                                 ("unknown too", False, 0.0)])
+    assert order == ["long", "middle", "short", "unknown", "unknown too"]
+
+
+def test_an_alone_run_lets_every_waiting_run_go_first(monkeypatch):
+    monkeypatch.setattr(capacity, "machine_turn", lambda alone: contextlib.nullcontext(True))
+    order = admitted_in_order(capacity.Gate(2), [("alone", True, 0.0), ("later", False, 0.0),
+                                                 ("last", False, 0.0)])
+    assert order == ["later", "last", "alone"]
+
+
+def test_run_times_are_kept_between_graders_and_averaged(tmp_path):
+    path = tmp_path / "run-seconds.json"
+    first = capacity.RunTimes(path)
+    assert first.expected("countdown") == 0.0
+    first.note("countdown", 4.0)
+    first.note("countdown", 2.0)
+    assert first.expected("countdown") == 3.0
+    assert capacity.RunTimes(path).expected("countdown") == 3.0      # another grader reads it
+    path.write_text("{not json", encoding="utf-8")
+    assert capacity.RunTimes(path).expected("countdown") == 0.0      # damaged: nothing known
