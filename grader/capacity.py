@@ -23,9 +23,9 @@ lately on this machine), so the grade does not end waiting for a long topic
 that happened to start last.
 
 A run of tests marked ``alone`` (they measure what the cores can do, as
-gil_experiment's speedups) is admitted with nothing else: it starts once
-none of this grader's other runs is going or waiting (they never wait for
-it), and the gate lets no new run in while it runs. Across
+gil_experiment's speedups) is admitted with nothing else: the runs waiting
+meanwhile go first for ``ALONE_PATIENCE`` s, then no new run starts until
+the others have ended and it has run. Across
 grader processes (a batch beside ``make check``, the kit's own tests) a lock
 file does the same: every run holds it shared, an alone run exclusively.
 An alone run waits at most ``ALONE_WAIT`` s for the other graders' runs to
@@ -53,6 +53,7 @@ WINDOW = 0.3        # seconds over which that share is read
 STARTUP = 0.5       # seconds a run is counted as starting (CPU-bound) after it is let in
 PER_CORE = 6        # most runs at once, per core, in auto mode
 ALONE_WAIT = 20.0   # seconds an alone run waits for other graders' runs to end
+ALONE_PATIENCE = 5.0    # seconds an alone run lets this grader's waiting runs go first
 
 
 def cores() -> int:
@@ -87,6 +88,7 @@ class Gate:
         self.fixed = False
         self.most = 1
         self._alone = 0                     # alone runs running
+        self._impatient = 0                 # alone runs that waited ALONE_PATIENCE out
         self._queue: list[tuple[float, int]] = []   # waiting runs: (-expected s, ticket)
         self._tickets = 0
         self.configure(most)
@@ -105,16 +107,26 @@ class Gate:
         Waiting runs go in by ``expected`` seconds, longest first, then in the
         order they asked: a long topic started last would keep the whole grade
         waiting for it alone at the end.
-        ``alone``: wait until no other run of this process is going or waiting
-        (the others never wait for it: its submission's other topics, and the
-        other submissions in flight, go first), keep new ones out while it
-        runs, and take the machine's cores from other graders. Yields whether
-        the machine lock was had (see machine_turn).
+        ``alone``: wait until no other run of this process is going; the runs
+        that wait meanwhile go first for ``ALONE_PATIENCE`` s (its submission's
+        other topics, the other submissions in flight), then none starts
+        until it has run. Keep new ones out while it runs, and take the
+        machine's cores from other graders. Yields whether the machine lock
+        was had (see machine_turn).
         """
         with self._changed:
             if alone:
-                while self.running or self._queue:
-                    self._changed.wait(0.05)
+                patient_until, impatient = time.monotonic() + ALONE_PATIENCE, False
+                try:
+                    while self.running or (self._queue and not impatient):
+                        if not impatient and time.monotonic() >= patient_until:
+                            impatient = True            # from now on no run starts first
+                            self._impatient += 1
+                            continue
+                        self._changed.wait(0.05)
+                finally:
+                    if impatient:
+                        self._impatient -= 1
                 self._alone += 1
             else:
                 self._tickets += 1
@@ -122,7 +134,7 @@ class Gate:
                 heapq.heappush(self._queue, place)
                 try:
                     while self._alone or self._queue[0] != place \
-                            or not self._room(time.monotonic()):
+                            or self._impatient or not self._room(time.monotonic()):
                         self._changed.wait(0.05)
                 finally:
                     self._queue.remove(place)

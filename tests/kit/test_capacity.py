@@ -142,3 +142,11 @@ def test_run_times_are_kept_between_graders_and_averaged(tmp_path):
     assert capacity.RunTimes(path).expected("countdown") == 3.0      # another grader reads it
     path.write_text("{not json", encoding="utf-8")
     assert capacity.RunTimes(path).expected("countdown") == 0.0      # damaged: nothing known
+
+
+def test_an_alone_run_that_waited_its_patience_out_goes_before_later_runs(monkeypatch):
+    monkeypatch.setattr(capacity, "machine_turn", lambda alone: contextlib.nullcontext(True))
+    monkeypatch.setattr(capacity, "ALONE_PATIENCE", 0.05)
+    order = admitted_in_order(capacity.Gate(2), [("alone", True, 0.0), ("later", False, 0.0),
+                                                 ("last", False, 9.0)])
+    assert order == ["alone", "last", "later"]
