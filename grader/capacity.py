@@ -39,7 +39,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import fcntl
-import heapq
 import json
 import os
 import tempfile
@@ -131,14 +130,13 @@ class Gate:
             else:
                 self._tickets += 1
                 place = (-expected, self._tickets)
-                heapq.heappush(self._queue, place)
+                self._queue.append(place)
                 try:
-                    while self._alone or self._queue[0] != place \
+                    while self._alone or min(self._queue) != place \
                             or self._impatient or not self._room(time.monotonic()):
                         self._changed.wait(0.05)
                 finally:
                     self._queue.remove(place)
-                    heapq.heapify(self._queue)
                     self._changed.notify_all()      # the next in line may fit too
             self.running += 1
             if not self.fixed:              # only the CPU rule reads start times

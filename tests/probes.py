@@ -406,9 +406,14 @@ def current_frames() -> dict[int, types.FrameType]:
             gc.enable()
 
 
-def frame_of(thread: threading.Thread) -> types.FrameType | None:
-    """The frame ``thread`` runs now (None when it does not run)."""
-    return current_frames().get(thread.ident)
+def code_stack(thread: threading.Thread) -> list[types.CodeType]:
+    """The code of each frame ``thread`` runs now, innermost first (empty when it does not run)."""
+    codes = []
+    frame = current_frames().get(thread.ident)
+    while frame is not None:
+        codes.append(frame.f_code)
+        frame = frame.f_back
+    return codes
 
 
 def _untimed_wait(frame: types.FrameType) -> object | None:

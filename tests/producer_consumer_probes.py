@@ -17,8 +17,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from probes import (Background, ThreadEndings, describe_exception, fail, frame_of, not_returned,
-                    plural, real_sleep)
+from probes import (Background, ThreadEndings, code_stack, describe_exception, fail,
+                    not_returned, plural, real_sleep)
 
 
 class Broke(Exception):
@@ -251,23 +251,14 @@ def _few(values: list) -> str:
 
 def waits_in(thread: threading.Thread) -> str | None:
     """'get' or 'put' when ``thread`` is blocked inside a queue's get()/put() now."""
-    frame = frame_of(thread)
-    while frame is not None:
-        code = frame.f_code
-        if code.co_filename.endswith("queue.py") and code.co_name in ("get", "put"):
-            return code.co_name
-        frame = frame.f_back
-    return None
+    return next((code.co_name for code in code_stack(thread)
+                 if code.co_filename.endswith("queue.py") and code.co_name in ("get", "put")),
+                None)
 
 
 def runs_code(thread: threading.Thread, filenames: set[str]) -> bool:
     """True when a frame of ``thread``'s stack runs code from one of ``filenames``."""
-    frame = frame_of(thread)
-    while frame is not None:
-        if frame.f_code.co_filename in filenames:
-            return True
-        frame = frame.f_back
-    return False
+    return any(code.co_filename in filenames for code in code_stack(thread))
 
 
 def wait_blocked_in_put(bench: Bench, timeout: float) -> None:

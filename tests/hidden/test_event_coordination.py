@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from probes import Background, Recorder, SleepSpy, expect, fail, frame_of
+from probes import Background, Recorder, SleepSpy, code_stack, expect, fail
 from schedule import Schedule
 
 
@@ -38,12 +38,8 @@ def started_workers(mod, n: int, go: threading.Event, out: Recorder) -> list:
 
 def _starting_a_thread(thread: threading.Thread) -> bool:
     """True while ``thread`` is inside threading's Thread.start()."""
-    frame = frame_of(thread)
-    while frame is not None:
-        if frame.f_code.co_name == "start" and frame.f_code.co_filename == threading.__file__:
-            return True
-        frame = frame.f_back
-    return False
+    return any(code.co_name == "start" and code.co_filename == threading.__file__
+               for code in code_stack(thread))
 
 
 @pytest.mark.concept("workers_start_at_once")

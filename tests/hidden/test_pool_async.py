@@ -13,7 +13,7 @@ import time
 import pytest
 
 import pool_tasks
-from probes import Background, describe_exception, expect, fail, frame_of
+from probes import Background, code_stack, describe_exception, expect, fail
 
 OTHER_METHODS = ["forkserver", "spawn"]
 
@@ -141,13 +141,9 @@ def test_parallel_map_leaves_no_worker_when_a_task_raised(mod, tmp_path):
 
 def _inside_pool_terminate(thread) -> bool:
     """True when ``thread`` is stuck in multiprocessing's own Pool._terminate_pool."""
-    frame = frame_of(thread)
-    while frame is not None:
-        if (frame.f_code.co_name == "_terminate_pool"
-                and frame.f_code.co_filename.endswith(os.path.join("multiprocessing", "pool.py"))):
-            return True
-        frame = frame.f_back
-    return False
+    return any(code.co_name == "_terminate_pool"
+               and code.co_filename.endswith(os.path.join("multiprocessing", "pool.py"))
+               for code in code_stack(thread))
 
 
 @pytest.mark.concept("one_shared_deadline")
