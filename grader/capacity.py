@@ -209,6 +209,14 @@ class RunTimes:
         with self._lock:
             return self._load().get(key, 0.0)
 
+    def longest_first(self, topics: list) -> list:
+        """``topics`` (anything with a ``name``) by what their runs took lately, longest first."""
+        with self._lock:
+            known = self._load()
+        def took(topic) -> float:
+            return sum(s for k, s in known.items() if k.split(" [", 1)[0] == topic.name)
+        return sorted(topics, key=took, reverse=True)
+
     def note(self, key: str, seconds: float) -> None:
         """Remember that a run of ``key`` took ``seconds`` (averaged with what was known)."""
         with self._lock:

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import discover, runner, scan, scoring
+from grader import capacity, discover, runner, scan, scoring
 from grader.channel import TopicStatus
 from grader.manifest import Topic
 from grader.results import SubmissionResult, TopicOutcome
@@ -44,8 +44,9 @@ def grade_submission(path: Path, topics: list[Topic], *,  # pylint: disable=too-
                                          confine=confine))
 
     # Every topic asks at once; grader.capacity lets each run start when there is room.
+    # They ask longest first: the first runs start before the others have asked.
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(topics))) as pool:
-        list(pool.map(grade_topic, topics))
+        list(pool.map(grade_topic, capacity.RUN_TIMES.longest_first(topics)))
     return grading.result()
 
 

@@ -68,7 +68,8 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         source = module.read_bytes()
     limit = timeout if timeout is not None else topic.timeout
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic.name}-") as scratch:
-        run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
+        with _LAYING_OUT:       # one at a time: the first asked is ready first, not all at the end
+            run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
         confinement = sandbox.available() if confine else sandbox.Confinement("none", "")
         # The static checks run meanwhile, in the grader's lint worker (grader.lint).
         checked: list[list[str]] = []
@@ -179,6 +180,10 @@ def _copy(source: Path, dest: Path) -> None:
 # and parsed the grader's modules for the plugin's imports at the same time
 # (1.4 s before the first of twelve runs started, against 0.1 s for one).
 _PREPARING = threading.Lock()
+# Laying out a run folder is ~40 ms of copying under the GIL: twelve at once all
+# finished together, 0.5 s after the grade began; one after the other, the
+# first run can start after 40 ms.
+_LAYING_OUT = threading.Lock()
 
 
 def _kit_files(tests_dir: Path) -> tuple[str, ...]:

@@ -84,6 +84,13 @@ def test_marks_are_read_from_the_source(tmp_path):
         encoding="utf-8")
     found = marks.alone([tests / topic.test_file, tests / "hidden" / topic.test_file])
     assert found == {"test_needs_the_cores": 3.0, "hidden::test_x": 1.0}
+    # Read again after an edit (a parse is kept per text, never per path)
+    (tests / "hidden" / topic.test_file).write_text(
+        "import pytest\n\ndef test_x():\n    pass\n", encoding="utf-8")
+    found = marks.alone([tests / topic.test_file, tests / "hidden" / topic.test_file])
+    assert found == {"test_needs_the_cores": 3.0}
+    marks.of_file(tests / topic.test_file)["test_needs_the_cores"].clear()
+    assert marks.of_file(tests / topic.test_file)["test_needs_the_cores"]   # a copy each time
 
 
 def test_an_alone_test_waits_for_the_other_runs_and_both_results_count(tmp_path):

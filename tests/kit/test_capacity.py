@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -142,6 +143,18 @@ def test_run_times_are_kept_between_graders_and_averaged(tmp_path):
     assert capacity.RunTimes(path).expected("countdown") == 3.0      # another grader reads it
     path.write_text("{not json", encoding="utf-8")
     assert capacity.RunTimes(path).expected("countdown") == 0.0      # damaged: nothing known
+
+
+def test_topics_ask_longest_first_counting_every_run_of_each(tmp_path):
+    times = capacity.RunTimes(tmp_path / "run-seconds.json")
+    times.note("short", 1.0)
+    times.note("split", 2.0)
+    times.note("split [alone]", 1.5)         # its two runs: 3.5 s in all
+    times.note("long", 3.0)
+    times.note("splitting", 9.0)             # another topic, not a run of "split"
+    topics = [SimpleNamespace(name=n) for n in ("unknown", "short", "split", "long", "new")]
+    order = [t.name for t in times.longest_first(topics)]
+    assert order == ["split", "long", "short", "unknown", "new"]
 
 
 def test_an_alone_run_that_waited_its_patience_out_goes_before_later_runs(monkeypatch):
