@@ -547,24 +547,20 @@ class ThreadEndings:
     thread is being torn down - after the student's code in it has returned,
     before ``join()`` on it returns - and sleeps ``linger`` seconds there. A
     caller that returns without joining finds the threads not yet ended.
-    With ``until`` (an Event), the lingering ends as soon as it is set: set it
-    when the code under test returns, and threads it did not join are still
-    running then, however long the joined ones took.
     """
 
-    def __init__(self, linger: float = 0.15, until: threading.Event | None = None) -> None:
+    def __init__(self, linger: float = 0.15) -> None:
         self._local = threading.local()
         self._lock = threading.Lock()
         self.linger = linger
-        self.until = until
         self.started = 0
         self.ended = 0
 
-    def mark(self, linger: float | None = None) -> None:
-        """Count the calling thread as started and make its end linger (``linger``: its own)."""
+    def mark(self) -> None:
+        """Count the calling thread as started and make its end linger."""
         with self._lock:
             self.started += 1
-        self._local.guard = _Lingerer(self, self.linger if linger is None else linger)
+        self._local.guard = _Lingerer(self)
 
     def _ended(self) -> None:
         with self._lock:
@@ -578,16 +574,11 @@ class ThreadEndings:
 
 
 class _Lingerer:  # pylint: disable=too-few-public-methods
-    def __init__(self, owner: ThreadEndings, linger: float) -> None:
+    def __init__(self, owner: ThreadEndings) -> None:
         self._owner = owner
-        self._linger = linger
 
     def __del__(self) -> None:
-        if self._linger > 0:
-            if self._owner.until is not None:
-                self._owner.until.wait(self._linger)
-            else:
-                real_sleep(self._linger)
+        real_sleep(self._owner.linger)
         self._owner._ended()  # pylint: disable=protected-access
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import gil_experiment_probes as tasks
+from schedule import Schedule
 from probes import (Background, ReturnGate, ThreadEndings, check_silent_import,
                     describe_exception, expect, fail, outcome)
 
@@ -152,29 +153,23 @@ def test_threads_speed_up_io_bound_work(mod):
 @pytest.mark.points(2)
 def test_run_threads_joins_every_thread_and_keeps_the_order(mod):
     gate = ReturnGate(hold=0.15)
-    # The last thread started ends at once; the others linger until run_threads
-    # returns (0.3 s at most), so joining only the thread left in the loop
-    # variable returns while they still run - every time, not when they are slow.
-    endings = ThreadEndings(linger=0.3, until=gate.returned)
     args = [(0,), (1,), (2,), (3,)]
-    running: list[int] = []
 
     def task(i):
-        endings.mark(linger=0.0 if i == 3 else None)
         return f"result {i}"
 
-    def counted(*call_args):
-        try:
-            return mod.run_threads(*call_args)
-        finally:
-            running.append(endings.still_running)     # before the gate lets the others end
-
-    # The calls finish in reverse order (3 first).
+    # The calls finish in reverse order (3 first). Every thread but the last one
+    # started lingers after its call until run_threads returns (0.3 s at most), so
+    # joining only the thread left in the loop variable returns while they still
+    # run - every time, not only when they happen to be slow.
     held = gate.wrap(task, order=list(reversed(args)))
-    call = Background(gate.call, counted, held, args)
-    expect(call.finished_within(10.0), "run_threads did not return within 10 s.")
-    expect(running[0] == 0, f"run_threads returned while {running[0]} of its 4 threads were "
-           "still running: join() every thread, not only the last one started.")
+    with pytest.MonkeyPatch.context() as patch:
+        schedule = Schedule(patch, mod, linger=0.3, quick=3)
+        call = Background(gate.call, schedule.call, mod.run_threads, held, args)
+        expect(call.finished_within(10.0), "run_threads did not return within 10 s.")
+    running = len(schedule.alive_at_return)
+    expect(running == 0, f"run_threads returned while {running} of its 4 threads were still "
+           "running: join() every thread, not only the last one started.")
     got = call.result()
     expect(got == [f"result {i}" for i in range(4)],
            f"run_threads returned {got!r}, calls finishing 3, 2, 1, 0: results come "
