@@ -211,8 +211,9 @@ class RunTimes:
 
     def longest_first(self, topics: list) -> list:
         """``topics`` (anything with a ``name``) by what their runs took lately, longest first."""
-        with self._lock:
-            known = self._load()
+        with self._lock:        # a copy: other threads' note() adds keys meanwhile
+            known = dict(self._load())
+
         def took(topic) -> float:
             return sum(s for k, s in known.items() if k.split(" [", 1)[0] == topic.name)
         return sorted(topics, key=took, reverse=True)
