@@ -68,8 +68,7 @@ def run_topic(  # pylint: disable=too-many-arguments,too-many-locals
         source = module.read_bytes()
     limit = timeout if timeout is not None else topic.timeout
     with tempfile.TemporaryDirectory(prefix=f"kit-{topic.name}-") as scratch:
-        with _LAYING_OUT:       # one at a time: the first asked is ready first, not all at the end
-            run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
+        run = _lay_out(Path(scratch), topic, source, tests_dir, hidden)
         confinement = sandbox.available() if confine else sandbox.Confinement("none", "")
         # The static checks run meanwhile, in the grader's lint worker (grader.lint).
         checked: list[list[str]] = []
@@ -175,41 +174,39 @@ def _copy(source: Path, dest: Path) -> None:
         shutil.copy2(cached, dest.parent / "__pycache__" / cached.name)
 
 
-# The kit's own files, worked out once per grader process: the topics of a grade
-# start together, and without the lock each of them compiled the test folders
-# and parsed the grader's modules for the plugin's imports at the same time
-# (1.4 s before the first of twelve runs started, against 0.1 s for one).
-_PREPARING = threading.Lock()
-# Laying out a run folder is ~40 ms of copying under the GIL: twelve at once all
-# finished together, 0.5 s after the grade began; one after the other, the
-# first run can start after 40 ms.
+# Run folders are laid out one at a time. The topics of a grade start together:
+# without the lock each of them compiled the test folders and parsed the
+# grader's modules for the plugin's imports at the same time (1.4 s before the
+# first of twelve runs started, against 0.1 s for one), and the ~40 ms of
+# copying each, under the GIL, made all twelve ready together 0.5 s into the
+# grade; one after the other, the first (longest) run starts after 40 ms.
 _LAYING_OUT = threading.Lock()
 
 
 def _kit_files(tests_dir: Path) -> tuple[str, ...]:
     """Compile the kit's tests and grader once; the plugin's files (see layout.plugin_files)."""
-    with _PREPARING:
-        for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
-            _compiled(folder)
-        return layout.plugin_files()
+    for folder in (tests_dir, tests_dir / "hidden", manifest.ROOT / "grader"):
+        _compiled(folder)
+    return layout.plugin_files()
 
 
 def _lay_out(root: Path, topic: Topic, source: bytes, tests_dir: Path, hidden: bool) -> Path:
     """The run folder: tests (read-only), submission (read-only), lib, work."""
-    plugin = _kit_files(tests_dir)
-    for name in layout.test_helpers(tests_dir):
-        _copy(tests_dir / name, root / channel.TESTS / name)
-    for path in test_files(topic, tests_dir, hidden):
-        _copy(path, root / channel.TESTS / path.relative_to(tests_dir))
-    (root / channel.SUBMISSION).mkdir()
-    (root / channel.SUBMISSION / topic.module_file).write_bytes(source)
-    # The plugin and what it imports (pylint_concurrency goes along for --lint-file,
-    # which the nbgrader cells use; the grader itself checks in grader.lint).
-    for name in plugin:
-        _copy(manifest.ROOT / "grader" / name, root / channel.LIB / "grader" / name)
-    shutil.copyfile(manifest.ROOT / "pyproject.toml", root / channel.CONFIG)
-    (root / channel.WORK).mkdir()
-    return root
+    with _LAYING_OUT:
+        plugin = _kit_files(tests_dir)
+        for name in layout.test_helpers(tests_dir):
+            _copy(tests_dir / name, root / channel.TESTS / name)
+        for path in test_files(topic, tests_dir, hidden):
+            _copy(path, root / channel.TESTS / path.relative_to(tests_dir))
+        (root / channel.SUBMISSION).mkdir()
+        (root / channel.SUBMISSION / topic.module_file).write_bytes(source)
+        # The plugin and what it imports (pylint_concurrency goes along for --lint-file,
+        # which the nbgrader cells use; the grader itself checks in grader.lint).
+        for name in plugin:
+            _copy(manifest.ROOT / "grader" / name, root / channel.LIB / "grader" / name)
+        shutil.copyfile(manifest.ROOT / "pyproject.toml", root / channel.CONFIG)
+        (root / channel.WORK).mkdir()
+        return root
 
 
 # One piece on purpose: each descriptor is opened, handed over and closed in sight of the others.
