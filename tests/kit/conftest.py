@@ -5,6 +5,8 @@ except the tests of a module in SHARED_MODULES, which share a module-scoped
 fixture too costly to make twice (the nbgrader course: two minutes): such a
 module goes whole to one worker, and first, being the longest.
 
+A test without a timeout mark gets KIT_TEST_TIMEOUT, a hang guard (below).
+
 The ``mode`` fixture runs a test under each confinement the grader may find:
 bubblewrap; ``unshare`` only (a PATH without bwrap); neither (a PATH without
 bwrap and unshare), as in Docker's default seccomp profile.
@@ -27,9 +29,21 @@ from grader import sandbox  # pylint: disable=wrong-import-position
 SHARED_MODULES = ("test_nbgrader.py",)
 
 
+# pytest-timeout here only catches a kit test that hangs; it must never judge
+# speed (bench/ does). pyproject's 30 s is the topic runs' limit per test, and
+# many kit tests run real grades: under four xdist workers on two cores, tests
+# that take 6-10 s on a quiet machine took 20-27 s, and two failed a CI run at
+# 30 s. A kit test without a timeout mark of its own gets this one.
+KIT_TEST_TIMEOUT = 300
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The shared modules' tests first (a stable sort: the rest keep their order)."""
+    """The shared modules' tests first (a stable sort: the rest keep their order);
+    a hang guard on every test that has none of its own."""
     items.sort(key=lambda item: item.path.name not in SHARED_MODULES)
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(KIT_TEST_TIMEOUT))
 
 
 @pytest.hookimpl(optionalhook=True)     # xdist's hook: unknown when xdist is not loaded

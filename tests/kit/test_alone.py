@@ -74,6 +74,16 @@ def intervals(log: Path) -> dict[str, tuple[float, float]]:
     return {who: (t["start"], t["end"]) for who, t in times.items()}
 
 
+def _logged(log: Path, what: str, within: float) -> bool:
+    """Whether ``what`` is in the log within ``within`` s (a loaded machine starts runs late)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if log.exists() and what in log.read_text(encoding="utf-8"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_marks_are_read_from_the_source(tmp_path):
     topic, tests = topic_folder(tmp_path, "sample", 0.1, alone=True)
     found = marks.alone([tests / topic.test_file, tests / "hidden" / topic.test_file])
@@ -93,6 +103,7 @@ def test_marks_are_read_from_the_source(tmp_path):
     assert marks.of_file(tests / topic.test_file)["test_needs_the_cores"]   # a copy each time
 
 
+@pytest.mark.timeout(180)
 def test_an_alone_test_waits_for_the_other_runs_and_both_results_count(tmp_path):
     sample, sample_tests = topic_folder(tmp_path, "sample", 0.2, alone=True)
     busy, busy_tests = topic_folder(tmp_path, "busy", 1.5, alone=False)
@@ -104,11 +115,11 @@ def test_an_alone_test_waits_for_the_other_runs_and_both_results_count(tmp_path)
 
     threads = [threading.Thread(target=grade, args=args)
                for args in ((busy, busy_tests), (sample, sample_tests))]
+    threads[0].start()
+    assert _logged(tmp_path / "log", "busy-start", within=60)   # before sample asks for room
+    threads[1].start()
     for thread in threads:
-        thread.start()
-        time.sleep(0.2)         # busy's run is going before sample's asks for the machine
-    for thread in threads:
-        thread.join(60)
+        thread.join(120)
     got = {t.name: (t.status, t.points) for t in runs["sample"].tests}
     assert got == {"test_beside_others": ("passed", 1.0),
                    "test_needs_the_cores": ("passed", 3.0)}
@@ -118,6 +129,7 @@ def test_an_alone_test_waits_for_the_other_runs_and_both_results_count(tmp_path)
     assert spans["sample"][1] <= spans["alone"][0], spans
 
 
+@pytest.mark.timeout(180)
 def test_an_alone_run_waits_for_another_graders_runs(tmp_path):
     sample, tests = topic_folder(tmp_path, "sample", 0.1, alone=True)
     held = threading.Event()
@@ -126,7 +138,7 @@ def test_an_alone_run_waits_for_another_graders_runs(tmp_path):
     def other_grader():             # the same lock files, as another grader process takes them
         with capacity.machine_turn(alone=False):
             held.set()
-            release.wait(10)
+            release.wait(120)
 
     other = threading.Thread(target=other_grader)
     other.start()
@@ -135,9 +147,9 @@ def test_an_alone_run_waits_for_another_graders_runs(tmp_path):
     grading = threading.Thread(target=lambda: done.append(
         runner.run_topic(sample, source=b"", tests_dir=tests)))
     grading.start()
-    time.sleep(2.0)
-    log = (tmp_path / "log").read_text(encoding="utf-8")
-    assert "sample-end" in log and "alone-start" not in log
+    assert _logged(tmp_path / "log", "sample-end", within=60)      # the run beside others went on
+    time.sleep(2.0)                                                 # room for a wrong start
+    assert "alone-start" not in (tmp_path / "log").read_text(encoding="utf-8")
     released = time.monotonic()
     release.set()
     other.join(10)
