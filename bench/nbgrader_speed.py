@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import nbgrader_course  # noqa: E402  pylint: disable=wrong-import-position
+from grader import manifest, nbgrader_course  # noqa: E402  pylint: disable=wrong-import-position
 
 STUDENT = "reference"
 
@@ -73,7 +73,8 @@ def main() -> int:
             run_nbgrader(course, "autograde", nbgrader_course.ASSIGNMENT, "--student", STUDENT,
                      "--force") for _ in range(args.repeat))
         ours = statistics.median(grade(ROOT / "solutions") for _ in range(args.repeat))
-    print(f"one full submission (6 topics, visible + hidden tests), median of {args.repeat}:")
+    print(f"one full submission ({len(manifest.load())} topics, visible + hidden tests), "
+          f"median of {args.repeat}:")
     print(f"  nbgrader autograde          {autograde:6.2f} s"
           f"   (of which nbgrader start-up ~{startup:.2f} s)")
     print(f"  python -m grader grade      {ours:6.2f} s")
