@@ -160,6 +160,11 @@ class Bench:  # pylint: disable=too-many-instance-attributes
         with self._cv:
             return max(((p + 1 - h, p + 1, h) for p, _, h in self.taken), default=(0, 0, 0))
 
+    def wait_active(self, condition: Callable[[int], bool], timeout: float) -> bool:
+        """Wait until ``condition(handles running now)`` holds (False after ``timeout`` s)."""
+        with self._cv:
+            return self._cv.wait_for(lambda: condition(self.active), timeout)
+
     def wait_taken(self, count: int, timeout: float) -> bool:
         """Wait until ``count`` items were taken (False after ``timeout`` s)."""
         with self._cv:
@@ -178,6 +183,7 @@ class Bench:  # pylint: disable=too-many-instance-attributes
             self._inside.add(me)
             self.active += 1
             self.peak = max(self.peak, self.active)
+            self._cv.notify_all()
         try:
             if self._meet is not None:
                 try:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from probes import describe_exception, expect, fail
+from probes import describe_exception, expect, fail, plural
 from producer_consumer_probes import (Bench, Broke, Failed, finish, outcome_of, run, start,
                                       wait_blocked_in_put)
 from schedule import Schedule
@@ -126,6 +126,53 @@ def test_backpressure_with_other_sizes(mod):
                f"had taken {taken} items while only {handled} were handled, more than "
                f"{bound} ahead: is the queue queue.Queue(maxsize)?")
         expect(result == done(range(14)), f"returned {result!r}.")
+
+
+@pytest.mark.concept("backpressure")
+def test_the_defaults_are_three_consumers_and_a_queue_of_two(mod):
+    # The signature's defaults are part of the contract: consumers=3, maxsize=2.
+    # Handles wait at a gate: once the producer is stuck in put(), each consumer
+    # holds one item in handle, two wait in the queue, one is in the producer's hand.
+    gate = threading.Event()
+    bench = Bench(list(range(12)), gate=gate)    # handles wait for the gate (1 s at most)
+    try:
+        call = start(mod, bench.items(), bench.handle)
+        bench.wait_taken(3 + 2 + 1, 1.0)
+        wait_blocked_in_put(bench, 1.0)
+        bench.wait_active(lambda active: active >= 3, 1.0)     # fewer: too few consumers
+        bench.wait_active(lambda active: active > 3, 0.2)      # more: too many
+        handling = bench.active
+    finally:
+        gate.set()
+    result = outcome_of(finish(call))
+    expect(handling == 3, f"run_pipeline(items, handle) ran {handling} handles at once: "
+           "consumers defaults to 3 (keep the signature's defaults).")
+    ahead, taken, handled = bench.most_ahead
+    expect(ahead <= 3 + 2 + 1, f"run_pipeline(items, handle) let the producer take {taken} "
+           f"items while only {handled} were handled: maxsize defaults to 2, so it may be at "
+           "most 6 ahead (2 in the queue, one per consumer, one in its hand).")
+    expect(result == done(range(12)), f"returned {result!r}.")
+
+
+@pytest.mark.concept("sentinel_per_consumer")
+def test_no_thread_dies_of_an_uncaught_exception(mod, monkeypatch):
+    # A consumer that ends because something raised (a sentinel it cannot
+    # unpack, get(timeout=...) raising queue.Empty, handle's exception let
+    # through) ends without its sentinel: the result may even be right.
+    died: list[str] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: died.append(
+        f"{args.exc_type.__name__}: {args.exc_value}"[:120]))
+    bench = Bench(list(range(8)))
+    plain = outcome_of(run(mod, bench.items(), bench.handle, 3, 2))
+    failing = Bench(list(range(5)), fail_on={2: Failed("item 2 failed")})
+    call = run(mod, failing.items(), failing.handle, 2, 2)
+    expect(not died, f"{plural(len(died), 'thread')} of run_pipeline died of an uncaught "
+           f"exception ({died[0] if died else ''}): a consumer ends when it takes its "
+           "sentinel, and catches what handle raises to pass it on; it never ends by "
+           "raising.")
+    expect(plain == done(range(8)), f"returned {plain!r}, expected {done(range(8))!r}.")
+    expect(isinstance(call.error, Failed), "handle raised Failed for item 2; run_pipeline "
+           "must raise it.")
 
 
 @pytest.mark.concept("every_thread_ended")
