@@ -239,11 +239,12 @@ def test_stats_count_the_calling_threads_calls(mod):
             for item in "cde":
                 buffer.put(item)
             buffer.get()
+            buffer.get()
             return buffer.stats()
 
-        theirs = run(other_thread, what="another thread's 3 puts and 1 get")
-        expect(theirs == {"put": 3, "got": 1}, f"another thread did 3 puts and 1 get; its "
-               f"stats() is {theirs!r}, expected {{'put': 3, 'got': 1}}: count per thread in "
+        theirs = run(other_thread, what="another thread's 3 puts and 2 gets")
+        expect(theirs == {"put": 3, "got": 2}, f"another thread did 3 puts and 2 gets; its "
+               f"stats() is {theirs!r}, expected {{'put': 3, 'got': 2}}: count per thread in "
                "a threading.local (attributes set in __init__ exist only in the thread that "
                "ran it).")
         mine = my(buffer.stats, "stats()")
