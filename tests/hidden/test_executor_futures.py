@@ -257,6 +257,41 @@ def test_process_map_under_each_start_method(mod, start_method, tmp_path):
            "at once in 2 worker processes.")
 
 
+@pytest.mark.concept("max_workers_at_once")
+@pytest.mark.parametrize("start_method", ["fork"], indirect=True)
+def test_the_default_and_given_max_workers_are_used(mod, start_method, tmp_path):
+    # The signatures' defaults are part of the contract: in_completion_order 4,
+    # run_with_timeout 2, process_map 2 (thread_map's 4 has its own test).
+    meeting = Meeting(4)
+    pairs = returned(finished(Background(mod.in_completion_order, meeting, list(range(8))),
+                              "in_completion_order(func, items)"), "in_completion_order")
+    expect(meeting.peak == 4, f"in_completion_order(func, 8 items) ran {meeting.peak} calls "
+           "at once: max_workers defaults to 4 (keep the signature's defaults).")
+    expect(sorted(pairs or []) == [(i, i * 10) for i in range(8)],
+           f"in_completion_order returned {pairs!r}.")
+    meeting = Meeting(2)
+    outcome_pair = returned(finished(Background(mod.run_with_timeout, meeting, list(range(4)),
+                                                10.0), "run_with_timeout(func, items, 10.0)"),
+                            "run_with_timeout")
+    expect(meeting.peak == 2, f"run_with_timeout(func, 4 items, 10.0) ran {meeting.peak} "
+           "calls at once: max_workers defaults to 2.")
+    expect(outcome_pair is not None and list(outcome_pair[0]) == [(i, i * 10) for i in range(4)],
+           f"run_with_timeout returned {outcome_pair!r}.")
+    # A meeting of 3 worker processes: 3 only if max_workers=3 reaches the pool.
+    specs = [(str(tmp_path / "three"), 3, index) for index in range(3)]
+    values = returned(finished(Background(mod.process_map, executor_tasks.meet, specs, 3),
+                               "process_map(meet, 3 items, 3)", 20.0), "process_map")
+    expect(isinstance(values, list) and min(seen for _, seen, _ in values) == 3,
+           "the 3 calls of process_map(func, items, max_workers=3) did not run at once: "
+           "pass max_workers on to the ProcessPoolExecutor.")
+    specs = [(str(tmp_path / "default"), 2, index) for index in range(2)]
+    values = returned(finished(Background(mod.process_map, executor_tasks.meet, specs),
+                               "process_map(meet, 2 items)", 20.0), "process_map")
+    expect(isinstance(values, list) and min(seen for _, seen, _ in values) == 2,
+           "the 2 calls of process_map(func, items) did not run at once: max_workers "
+           "defaults to 2.")
+
+
 @pytest.mark.concept("shut_down_every_exit")
 @pytest.mark.points(2)
 @pytest.mark.parametrize("start_method", ["fork"], indirect=True)
