@@ -280,7 +280,8 @@ def test_the_default_and_given_max_workers_are_used(mod, start_method, tmp_path)
     # A meeting of 3 worker processes: 3 only if max_workers=3 reaches the pool.
     specs = [(str(tmp_path / "three"), 3, index) for index in range(3)]
     values = returned(finished(Background(mod.process_map, executor_tasks.meet, specs, 3),
-                               "process_map(meet, 3 items, 3)", 20.0), "process_map")
+                               f"process_map(meet, 3 items, 3) under {start_method}", 20.0),
+                      "process_map")
     expect(isinstance(values, list) and min(seen for _, seen, _ in values) == 3,
            "the 3 calls of process_map(func, items, max_workers=3) did not run at once: "
            "pass max_workers on to the ProcessPoolExecutor.")
