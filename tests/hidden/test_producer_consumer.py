@@ -133,24 +133,27 @@ def test_the_defaults_are_three_consumers_and_a_queue_of_two(mod):
     # The signature's defaults are part of the contract: consumers=3, maxsize=2.
     # Handles wait at a gate: once the producer is stuck in put(), each consumer
     # holds one item in handle, two wait in the queue, one is in the producer's hand.
+    consumers, maxsize = 3, 2                    # not passed: the call must use these
     gate = threading.Event()
     bench = Bench(list(range(12)), gate=gate)    # handles wait for the gate (1 s at most)
+    bound = maxsize + consumers + 1
     try:
         call = start(mod, bench.items(), bench.handle)
-        bench.wait_taken(3 + 2 + 1, 1.0)
+        bench.wait_taken(bound, 1.0)
         wait_blocked_in_put(bench, 1.0)
-        bench.wait_active(lambda active: active >= 3, 1.0)     # fewer: too few consumers
-        bench.wait_active(lambda active: active > 3, 0.2)      # more: too many
+        bench.wait_active(lambda active: active >= consumers, 1.0)     # fewer: too few
+        bench.wait_active(lambda active: active > consumers, 0.2)      # more: too many
         handling = bench.active
     finally:
         gate.set()
     result = outcome_of(finish(call))
-    expect(handling == 3, f"run_pipeline(items, handle) ran {handling} handles at once: "
-           "consumers defaults to 3 (keep the signature's defaults).")
+    expect(handling == consumers, f"run_pipeline(items, handle) ran {handling} handles at "
+           f"once: consumers defaults to {consumers} (keep the signature's defaults).")
     ahead, taken, handled = bench.most_ahead
-    expect(ahead <= 3 + 2 + 1, f"run_pipeline(items, handle) let the producer take {taken} "
-           f"items while only {handled} were handled: maxsize defaults to 2, so it may be at "
-           "most 6 ahead (2 in the queue, one per consumer, one in its hand).")
+    expect(ahead <= bound, f"run_pipeline(items, handle) let the producer take {taken} "
+           f"items while only {handled} were handled: maxsize defaults to {maxsize}, so it "
+           f"may be at most {bound} ahead ({maxsize} in the queue, one per consumer, one in "
+           "its hand).")
     expect(result == done(range(12)), f"returned {result!r}.")
 
 
