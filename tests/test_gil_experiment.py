@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import gil_experiment_probes as tasks
-from schedule import Schedule
 from probes import (Background, ReturnGate, ThreadEndings, check_silent_import,
                     describe_exception, expect, fail, outcome)
+from schedule import Schedule
 
 # A build without the GIL (PEP 703) says so; on older Pythons the function is missing.
 FREE_THREADED = getattr(sys, "_is_gil_enabled", lambda: True)() is False
