@@ -16,7 +16,12 @@ variable. A ``Schedule`` makes each of those moments happen on every run:
   the call has returned (or ``linger`` seconds). Neither touches the thread
   at start position ``quick`` of its call: a call that joins only that one
   (the last started, say) returns while the others are still held or alive,
-  every time; a test tries the positions a mistake could pick.
+  every time; a test tries the positions a mistake could pick. With
+  ``first_waits``, the first thread a call starts runs its target only once
+  another thread of the call has started and each other thread of the call
+  waits in an instrumented wait or has ended: threads that run free (their
+  order left to start order or sleeps) then see the first one run last, every
+  time, where a loaded machine would show that order only once in a while.
 * **primitives in the module's namespace** - ``threading.Event``, ``Lock``,
   ``RLock`` and ``Condition`` as the student's module sees them (its
   ``threading`` name and any names it imported) are replaced by thin
@@ -91,8 +96,10 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
     def __init__(self, monkeypatch: pytest.MonkeyPatch,  # pylint: disable=too-many-arguments
                  *modules: Any, hold: float = 0.0, linger: float = 0.0,
                  quick: int | None = None, handover: bool = False,
-                 race_creation: bool = False) -> None:
+                 race_creation: bool = False, first_waits: float = 0.0) -> None:
         self.hold, self.linger, self.quick = hold, linger, quick
+        # first_waits is a budget: once a wait for the others runs out, none follows.
+        self.first_waits = first_waits
         self.handover, self.race_creation = handover, race_creation
         self._cv = threading.Condition(_REAL["Lock"]())
         self.started: list[threading.Thread] = []       # adopted, in start order
@@ -226,12 +233,16 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         """Hold the target until its call returned; keep the thread alive a while after it.
 
         The thread at start position ``quick`` of its call is neither held nor kept.
+        With ``first_waits``, the thread at position 0 first lets the others settle.
         """
-        if not (self.hold or self.linger) or position == self.quick:
+        first = position == 0 and self.first_waits > 0
+        if not (self.hold or self.linger or first) or position == self.quick:
             return
         original = thread.run
 
         def run() -> None:
+            if first:
+                self.let_others_settle(record, thread)
             if self.hold:
                 record.returned.wait(self.hold)
             try:
@@ -286,6 +297,28 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
                     self._handover_budget -= 0.3
                     return
                 # A woken thread that ends notifies nobody: look again every few ms.
+                self._cv.wait(min(left, 0.005))
+
+    def let_others_settle(self, record: "_Call", first: threading.Thread) -> None:
+        """Wait until ``record`` has another thread, and each other one waits or has ended.
+
+        Bounded by ``first_waits`` seconds in all: a call whose other threads
+        wait on something not instrumented (a Queue, a Semaphore) pays it once.
+        """
+        started = time.monotonic()
+
+        def settled() -> bool:
+            others = [t for t in record.threads if t is not first]
+            return bool(others) and all(not t.is_alive() or t in self._finished
+                                        or t in self._waiting for t in others)
+
+        with self._cv:
+            while not settled():
+                left = self.first_waits - (time.monotonic() - started)
+                if left <= 0:
+                    self.first_waits = 0.0
+                    return
+                # A thread that ends notifies nobody: look again every few ms.
                 self._cv.wait(min(left, 0.005))
 
     def blocked_on(self, what: str) -> dict[threading.Thread, int]:

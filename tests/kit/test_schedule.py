@@ -152,6 +152,53 @@ def test_handover_leaves_the_right_order_alone(monkeypatch):
     assert out.values == ["ping", "pong"] * 300
 
 
+FREE_RUNNING = """
+import threading
+def play(out):
+    ping = threading.Thread(target=out, args=("ping",))
+    pong = threading.Thread(target=out, args=("pong",))
+    ping.start(); pong.start(); ping.join(); pong.join()
+"""
+
+
+def test_first_waits_makes_free_threads_run_first_started_last(monkeypatch):
+    # Unordered threads print in start order almost always; with first_waits,
+    # in the other order every time.
+    module = module_of(FREE_RUNNING)
+    for _ in range(20):
+        with pytest.MonkeyPatch.context() as patch:
+            schedule = Schedule(patch, module, first_waits=2.0)
+            out = probes.Recorder()
+            schedule.call(module.play, out)
+            assert out.values == ["pong", "ping"]
+            assert schedule.first_waits == 2.0          # the budget was not spent
+
+
+def test_first_waits_leaves_the_right_order_alone_and_spends_its_budget_once(monkeypatch):
+    module = module_of(RIGHT_ORDER)
+    for _ in range(20):
+        with pytest.MonkeyPatch.context() as patch:
+            schedule = Schedule(patch, module, handover=True, first_waits=2.0)
+            out = probes.Recorder()
+            schedule.call(module.play, 3, out)
+            assert out.values == ["ping", "pong"] * 3
+            assert schedule.first_waits == 2.0
+    # The other thread waits on something not instrumented: one bounded wait, then none.
+    blocked = module_of(FREE_RUNNING.replace(
+        "ping.start(); pong.start()",
+        "import queue\n    q = queue.Queue()\n"
+        "    pong = threading.Thread(target=lambda: out(q.get()))\n"
+        "    ping = threading.Thread(target=lambda: (out('ping'), q.put('pong')))\n"
+        "    ping.start(); pong.start()"))
+    schedule = Schedule(monkeypatch, blocked, first_waits=0.3)
+    out = probes.Recorder()
+    started = time.monotonic()
+    schedule.call(blocked.play, out)
+    schedule.call(blocked.play, out)
+    assert 0.3 <= time.monotonic() - started < 0.6 + 0.5
+    assert out.values == ["ping", "pong"] * 2 and schedule.first_waits == 0.0
+
+
 LAZY = """
 import threading
 class Counter:
