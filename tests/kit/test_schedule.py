@@ -161,7 +161,7 @@ def play(out):
 """
 
 
-def test_first_waits_makes_free_threads_run_first_started_last(monkeypatch):
+def test_first_waits_makes_free_threads_run_first_started_last():
     # Unordered threads print in start order almost always; with first_waits,
     # in the other order every time.
     module = module_of(FREE_RUNNING)
