@@ -107,6 +107,7 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
         self._call_of: dict[threading.Thread, _Call] = {}  # adopted thread -> its call
         self._held: set[threading.Thread] = set()          # threads hold_work has held
         self._finished: set[threading.Thread] = set()      # targets done (maybe lingering)
+        self._launched: set[threading.Thread] = set()      # Thread.start() returned
         self.alive_at_return: list[threading.Thread] = []
         self._waiting: dict[threading.Thread, _Waiting] = {}
         self._episodes: dict[threading.Thread, int] = {}
@@ -215,6 +216,9 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
             if record is not None:
                 self.instrument_run(thread, record, position)
             real_start(thread)
+            with self._cv:                  # from now on, not alive means ended
+                self._launched.add(thread)
+                self._cv.notify_all()
 
         def join(thread: threading.Thread, timeout: float | None = None) -> None:
             if thread not in self.started:
@@ -309,8 +313,9 @@ class Schedule:  # pylint: disable=too-many-instance-attributes
 
         def settled() -> bool:
             others = [t for t in record.threads if t is not first]
-            return bool(others) and all(not t.is_alive() or t in self._finished
-                                        or t in self._waiting for t in others)
+            return bool(others) and all(
+                (t in self._launched and not t.is_alive()) or t in self._finished
+                or t in self._waiting for t in others)
 
         with self._cv:
             while not settled():
